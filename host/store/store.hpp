@@ -1,0 +1,51 @@
+// host/store — the daemon's memory: SQLite (WAL) through SQLiteCpp, one writer and a pool of
+// readers (database.hpp), numbered migrations (migrations.hpp), one repository per aggregate.
+// Include this header for all of it.
+//
+// Choices a caller relies on:
+// * Timestamps are INTEGER UTC milliseconds since the epoch everywhere.
+// * Amounts are exact decimal integer strings in minor units, of any size. They are stored as
+//   TEXT (exact round trip) plus an order-preserving TEXT sort key (amount_key.hpp) so $lt/$gt…
+//   compare numerically without an int64 limit. Non-integer text is refused (StoreError).
+// * IDs are strings the caller computes (the API's encoded IDs, uuids); the store never parses them.
+// * Encryption (host/crypto): every personal field and secret is sealed with AES-256-GCM under a
+//   data key of its owner, with (table, column, row) as associated data: PSU name / email / phone /
+//   address fields; connector configs (whole JSON); provider user ids, forwarded-user metadata and
+//   provider tokens; link-attempt temporary tokens; connection access tokens; webhook-config
+//   metadata and received webhook bodies+headers; account names and raw payloads; adjustment raw
+//   payloads; bank-account name / number / IBAN / BIC; plugin key/value state. Owner = the PSU
+//   when the row is a PSU's (so deleting the PSU shreds it), else the connector, else the bank
+//   account. Data keys are wrapped by the master key (crypto/master_key.hpp); a key check value
+//   in the database refuses a wrong master key at open.
+// * Metadata filters: metadata of accounts, payments, PSUs, connections and bank accounts stays
+//   clear JSON and `metadata[k]` $match compiles to an exact json_each lookup. By contract
+//   metadata is not a place for personal data (plugins and API clients put provider ids and
+//   labels there); metadata that does carry secrets (forwarded users: Plaid user_token; webhook
+//   configs: signing secrets) is sealed and never filtered. Equality filters on an encrypted
+//   column use a keyed blind index (HMAC-SHA-256, crypto/blind_index.hpp): accounts.name and
+//   forwarded_users.provider_user_id.
+// * Lists take PageQuery and return Page<T>: created_at DESC then insertion order DESC, reading
+//   page_size+1 rows for has_more; filters compile to parameterised SQL (filter_sql.hpp) against
+//   each resource's allowed keys; an unknown key or wrong operator throws QueryError naming it.
+// * Events (events.hpp) are appended by the repositories in the writing transaction.
+#pragma once
+
+#include "host/store/accounts.hpp"
+#include "host/store/balances.hpp"
+#include "host/store/bank_accounts.hpp"
+#include "host/store/connections.hpp"
+#include "host/store/connectors.hpp"
+#include "host/store/database.hpp"
+#include "host/store/events.hpp"
+#include "host/store/fetch_batch.hpp"
+#include "host/store/fetch_states.hpp"
+#include "host/store/forwarded_users.hpp"
+#include "host/store/keys.hpp"
+#include "host/store/link_attempts.hpp"
+#include "host/store/payments.hpp"
+#include "host/store/plugin_state.hpp"
+#include "host/store/provider_tokens.hpp"
+#include "host/store/psus.hpp"
+#include "host/store/schedules.hpp"
+#include "host/store/tasks.hpp"
+#include "host/store/webhooks.hpp"
