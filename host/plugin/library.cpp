@@ -26,7 +26,7 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::filesystem::
 
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->path_ = path;
-  boost::system::error_code ec;
+  std::error_code ec;
   lib->lib_.load(boost::dll::fs::path(file),
                  boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
   if (ec) throw LoadError("plugin [" + file + "] is not a loadable shared library: " + ec.message());

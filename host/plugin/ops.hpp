@@ -54,7 +54,7 @@ struct CapabilityInfo {
   uint64_t bit;
   const char* name;            ///< the v3 API's capability string
   bool api_visible;            ///< one of the reference's 14 values (OPEN_BANKING is implied, not listed)
-  std::initializer_list<Op> requires_ops;
+  std::vector<Op> requires_ops;
 };
 
 inline const std::vector<CapabilityInfo>& capabilities() {

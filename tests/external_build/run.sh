@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Usage: run.sh BUILD_DIR CX_INSPECT
+# Installs the SDK from BUILD_DIR into a fresh prefix, builds tests/external_build against that
+# prefix only, then loads the result with the host's loader and calls fetch_accounts.
+set -euo pipefail
+build=$1; inspect=$2
+src=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$work/build" >/dev/null
+so="$work/build/acme.so"
+syms=$(nm -D --defined-only "$so" | awk '{print $3}')
+[[ "$syms" == "cx_connector_entry" ]] || { echo "acme.so exports: $syms"; exit 1; }
+desc=$("$inspect" "$so")
+echo "$desc"
+grep -q '"id":"acme"' <<<"$desc"
+grep -q '"ops":\["fetch_accounts"\]' <<<"$desc"
+out=$("$inspect" --call fetch_accounts --config '{"apiKey":"k"}' --request '{"state":null,"pageSize":10}' "$so")
+echo "$out"
+grep -q '"reference":"acme-acc-1"' <<<"$out"
+# The plugin's own config validation reaches the host with the field it names.
+if "$inspect" --call fetch_accounts --config '{}' "$so" 2>"$work/err"; then echo "bad config accepted"; exit 1; fi
+grep -q 'apiKey is required' "$work/err"
+echo "external build: ok"
