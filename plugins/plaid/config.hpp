@@ -1,0 +1,42 @@
+// plaid/config.hpp — the connector's configuration (research/providers.md §2.1).
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <string>
+
+namespace cx::plaid {
+
+/// Plaid's public hosts (plaid-openapi 2020-09-14.yml `servers`).
+inline constexpr const char* kSandboxHost = "https://sandbox.plaid.com";
+inline constexpr const char* kProductionHost = "https://production.plaid.com";
+
+struct Config {
+  std::string client_id;      ///< sent as PLAID-CLIENT-ID
+  std::string client_secret;  ///< sent as PLAID-SECRET
+  bool is_sandbox = false;    ///< selects kSandboxHost over kProductionHost
+  std::string base_url;       ///< effective API root without trailing slash (baseURL overrides the host)
+  std::string polling_period; ///< Go-style duration text ("30m"), as stored; empty = host default
+
+  /// Validates `config` ({"clientID","clientSecret","isSandbox"?,"baseURL"?,"pollingPeriod"?,…})
+  /// and throws cx::Failure CX_ERR_INVALID_ARGUMENT naming the first bad field.
+  static Config parse(const boost::json::object& config);
+};
+
+/// True for a Go time.Duration text made of number+unit pairs ("30m", "1h30m", "1.5h", "45s").
+bool is_duration(const std::string& text);
+
+/// JSON Schema of the config, for cx_connector.config_schema_json.
+inline constexpr const char* kConfigSchema = R"({
+  "type": "object",
+  "properties": {
+    "clientID": {"type": "string"},
+    "clientSecret": {"type": "string"},
+    "isSandbox": {"type": "boolean", "default": false},
+    "baseURL": {"type": "string"},
+    "pollingPeriod": {"type": "string", "format": "duration", "default": "30m"}
+  },
+  "required": ["clientID", "clientSecret"]
+})";
+
+}  // namespace cx::plaid
