@@ -1,0 +1,181 @@
+#include "fetch.hpp"
+
+#include "mapping.hpp"
+#include "precise_json.hpp"
+#include "url.hpp"
+
+#include <connectivity/model.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace powens {
+
+namespace json = boost::json;
+
+namespace {
+
+/// What a fetch op knows about the connection it polls.
+struct Context {
+  std::string user_token;
+  Owner owner;
+  const json::object* parent = nullptr;  ///< parent item (an Account) when the task is a child
+};
+
+Context context_of(const cx::Call& call) {
+  auto& req = call.object();
+  auto* payload = object_member(req, "fromPayload");
+  if (!payload) throw cx::invalid("fromPayload", "Powens fetches need fromPayload with the PSU connection");
+  Context ctx;
+  auto* user = object_member(*payload, "forwardedUser");
+  auto* connection = object_member(*payload, "connection");
+  if (user) {
+    ctx.owner.provider_user_id = string_member(*user, "providerUserID");
+    if (auto* tok = object_member(*user, "accessToken")) ctx.user_token = string_member(*tok, "token").value_or("");
+  }
+  if (connection) {
+    ctx.owner.connection_id = string_member(*connection, "connectionID");
+    if (ctx.user_token.empty())
+      if (auto* tok = object_member(*connection, "accessToken")) ctx.user_token = string_member(*tok, "token").value_or("");
+  }
+  if (!ctx.owner.connection_id) throw cx::invalid("fromPayload.connection.connectionID", "missing the Powens connection id");
+  if (ctx.user_token.empty())
+    throw cx::invalid("fromPayload.forwardedUser.accessToken", "missing the Powens user token of the PSU");
+  ctx.parent = object_member(*payload, "fromPayload");
+  return ctx;
+}
+
+const json::object& parent_account(const Context& ctx, const char* op) {
+  if (!ctx.parent || !string_member(*ctx.parent, "reference"))
+    throw cx::invalid("fromPayload.fromPayload", std::string(op) + " runs under fetch_accounts and needs its Account");
+  return *ctx.parent;
+}
+
+int64_t page_size(const cx::Call& call, const Client& client) {
+  if (auto* p = call.object().if_contains("pageSize"); p && p->is_int64() && p->get_int64() > 0)
+    return std::min<int64_t>(p->get_int64(), kMaxPageSize);
+  return client.config().page_size;
+}
+
+/// Transaction paging watermark (see fetch.hpp).
+struct Watermark {
+  std::optional<std::string> last_update, next, pass_max;
+  static Watermark from(const cx::Call& call) {
+    Watermark w;
+    if (auto* s = object_member(call.object(), "state")) {
+      w.last_update = string_member(*s, "lastUpdate");
+      w.next = string_member(*s, "next");
+      w.pass_max = string_member(*s, "passMaxUpdate");
+    }
+    return w;
+  }
+  void see(const json::object& tx) {
+    if (auto lu = string_member(tx, "last_update"); lu && (!pass_max || *lu > *pass_max)) pass_max = lu;
+  }
+  /// The state after a page; hasMore while the page had a next link.
+  json::object advance(const std::optional<std::string>& page_next) const {
+    if (page_next) {
+      int64_t offset = 0;
+      if (auto o = query_param(*page_next, "offset"))
+        for (char c : *o)
+          if (c >= '0' && c <= '9') offset = offset * 10 + (c - '0');
+      return {{"lastUpdate", last_update ? json::value(*last_update) : json::value(nullptr)},
+              {"next", *page_next},
+              {"offset", offset},
+              {"passMaxUpdate", pass_max ? json::value(*pass_max) : json::value(nullptr)}};
+    }
+    std::optional<std::string> done = last_update;
+    if (pass_max && (!done || *pass_max > *done)) done = pass_max;
+    return {{"lastUpdate", done ? json::value(*done) : json::value(nullptr)},
+            {"next", nullptr},
+            {"offset", 0},
+            {"passMaxUpdate", nullptr}};
+  }
+};
+
+/// One transactions page of the parent account, with the watermark already advanced.
+struct Page {
+  json::array transactions;
+  json::object new_state;
+  bool has_more = false;
+};
+
+Page transactions_page(const Client& client, const cx::Call& call, const Context& ctx, const std::string& account_id) {
+  Watermark w = Watermark::from(call);
+  std::string url = w.next ? *w.next : client.transactions_url(account_id, page_size(call, client), 0, w.last_update);
+  auto page = client.transactions_page(call, ctx.user_token, url);
+  Page out;
+  for (auto& t : page.transactions)
+    if (t.is_object()) w.see(t.get_object());
+  out.new_state = w.advance(page.next);
+  out.has_more = page.next.has_value();
+  out.transactions = std::move(page.transactions);
+  return out;
+}
+
+}  // namespace
+
+json::object fetch_accounts(const Client& client, const cx::Call& call, const cx::Host& host) {
+  Context ctx = context_of(call);
+  auto list = client.connection_accounts(call, ctx.user_token, *ctx.owner.connection_id);
+  int64_t now = host.now_ms();
+  std::vector<cx::Account> accounts;
+  std::vector<Rejection> rejected;
+  for (auto& v : list) {
+    if (!v.is_object()) continue;
+    std::string why;
+    if (auto a = map_account(v.get_object(), ctx.owner, now, &why)) accounts.push_back(std::move(*a));
+    else rejected.push_back({"?", why});
+  }
+  log_rejections(host, "account", rejected);
+  return {{"accounts", json::value_from(accounts)}, {"newState", nullptr}, {"hasMore", false}};
+}
+
+json::object fetch_balances(const cx::Call& call, const cx::Host& host) {
+  Context ctx = context_of(call);
+  auto& account = parent_account(ctx, "fetch_balances");
+  std::vector<cx::Balance> balances;
+  auto* raw = object_member(account, "raw");
+  std::string why = "the parent account has no Powens payload";
+  if (raw)
+    if (auto b = map_balance(*raw, ctx.owner, host.now_ms(), &why)) balances.push_back(std::move(*b));
+  if (balances.empty())
+    host.warn("powens: no balance for account " + string_member(account, "reference").value_or("?") + ": " + why);
+  return {{"balances", json::value_from(balances)}, {"newState", nullptr}, {"hasMore", false}};
+}
+
+json::object fetch_payments(const Client& client, const cx::Call& call, const cx::Host& host) {
+  Context ctx = context_of(call);
+  auto& account = parent_account(ctx, "fetch_payments");
+  std::string account_id = *string_member(account, "reference");
+  std::string asset = string_member(account, "defaultAsset").value_or("");
+  Page page = transactions_page(client, call, ctx, account_id);
+  PaymentBatch batch;
+  for (auto& t : page.transactions)
+    if (t.is_object()) map_transaction(t.get_object(), account_id, asset, ctx.owner, batch);
+  log_rejections(host, "transaction", batch.rejected);
+  return {{"payments", json::value_from(batch.payments)},
+          {"paymentsToDelete", json::value_from(batch.to_delete)},
+          {"newState", std::move(page.new_state)},
+          {"hasMore", page.has_more}};
+}
+
+json::object fetch_external_accounts(const Client& client, const cx::Call& call, const cx::Host& host) {
+  Context ctx = context_of(call);
+  auto& account = parent_account(ctx, "fetch_external_accounts");
+  std::string account_id = *string_member(account, "reference");
+  Page page = transactions_page(client, call, ctx, account_id);
+  std::vector<cx::Account> externals;
+  std::set<std::string> seen;
+  int64_t now = host.now_ms();
+  for (auto& t : page.transactions) {
+    if (!t.is_object() || truthy_member(t.get_object(), "deleted")) continue;
+    if (auto ext = map_counterparty(t.get_object(), ctx.owner, now); ext && seen.insert(ext->reference).second)
+      externals.push_back(std::move(*ext));
+  }
+  return {{"externalAccounts", json::value_from(externals)},
+          {"newState", std::move(page.new_state)},
+          {"hasMore", page.has_more}};
+}
+
+}  // namespace powens

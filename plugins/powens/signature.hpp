@@ -1,0 +1,24 @@
+// Powens webhook signatures (providers.md §1.5): header BI-Signature = standard padded base64 of
+// HMAC-SHA256(secret, "POST." + <url path> + "." + <BI-Signature-Date> + "." + <raw body>).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace powens {
+
+/// The string Powens signs for a webhook POSTed to `path` (no scheme, host or query).
+std::string signed_string(std::string_view path, std::string_view date, std::string_view body);
+
+/// base64(HMAC-SHA256(secret, signed_string(path, date, body))), computed with Botan.
+std::string sign_webhook(std::string_view secret, std::string_view path, std::string_view date, std::string_view body);
+
+/// True when `signature` (base64) is the HMAC of the request; compared in constant time on the
+/// decoded bytes. Malformed base64 is false.
+bool signature_matches(std::string_view secret, std::string_view path, std::string_view date, std::string_view body,
+                       std::string_view signature);
+
+/// Lower-case hex SHA-256 of `data` (webhook idempotency keys).
+std::string sha256_hex(std::string_view data);
+
+}  // namespace powens

@@ -1,0 +1,207 @@
+#include "webhooks.hpp"
+
+#include "connection_state.hpp"
+#include "mapping.hpp"
+#include "precise_json.hpp"
+#include "signature.hpp"
+#include "url.hpp"
+
+#include <connectivity/money.hpp>
+#include <connectivity/time.hpp>
+
+#include <cctype>
+
+#include <map>
+#include <set>
+
+namespace powens {
+
+namespace json = boost::json;
+
+std::vector<cx::WebhookConfig> webhook_configs(const std::string& secret) {
+  cx::Metadata m{{"secret", secret}};
+  return {{"USER_DELETED", "/user-deleted", m},
+          {"CONNECTION_SYNCED", "/connection-synced", m},
+          {"CONNECTION_DELETED", "/connection-deleted", m},
+          {"USER_SYNCED", "/user-synced", m}};
+}
+
+namespace {
+
+const json::object& object_at(const json::object& o, std::string_view k, std::string_view field) {
+  auto* v = object_member(o, k);
+  if (!v) throw cx::invalid(std::string(field), "missing object " + std::string(field));
+  return *v;
+}
+
+/// The single value of a header (names matched case-insensitively); nullopt when absent.
+/// Throws when the header is repeated: a signature must be unambiguous.
+std::optional<std::string> header(const json::object& headers, std::string_view lower) {
+  std::optional<std::string> found;
+  for (auto& [k, v] : headers) {
+    std::string name(k);
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (name != lower) continue;
+    if (v.is_string()) {
+      if (found) throw cx::Failure(CX_ERR_AUTH, "webhook header " + std::string(lower) + " is repeated");
+      found = std::string(v.get_string());
+    } else if (v.is_array()) {
+      for (auto& e : v.get_array()) {
+        if (!e.is_string()) continue;
+        if (found) throw cx::Failure(CX_ERR_AUTH, "webhook header " + std::string(lower) + " is repeated");
+        found = std::string(e.get_string());
+      }
+    }
+  }
+  return found;
+}
+
+std::string webhook_body(const json::object& webhook) {
+  auto* b = webhook.if_contains("body");
+  return b && b->is_string() ? std::string(b->get_string()) : std::string{};
+}
+
+std::string now_utc(const cx::Host& host) { return cx::time::format_rfc3339(host.now_ms()); }
+
+const std::string kDeletedMark = "~deleted";  // sorts after every "YYYY-MM-DD HH:MM:SS"
+
+std::string sync_key(const std::string& connection_id) { return "connection-sync/" + connection_id; }
+
+/// False when an update of this connection newer than `last_update` was already applied.
+bool fresh_and_remember(const cx::Host& host, const std::string& connection_id, const std::optional<std::string>& last_update) {
+  auto seen = host.state_get(sync_key(connection_id));
+  if (seen && (*seen == kDeletedMark || (last_update && *last_update < *seen))) return false;
+  if (last_update && (!seen || *last_update > *seen)) host.state_put(sync_key(connection_id), *last_update);
+  return true;
+}
+
+/// Responses for one synced Connection object (CONNECTION_SYNCED.connection, or an element of
+/// USER_SYNCED.connections).
+void translate_connection(const json::object& connection, std::optional<std::string> user_id, const cx::Host& host,
+                          json::array& responses) {
+  auto connection_id = id_text(connection.if_contains("id"));
+  if (!connection_id) throw cx::invalid("connection.id", "webhook connection has no id");
+  if (!user_id) user_id = id_text(connection.if_contains("id_user"));
+  if (!fresh_and_remember(host, *connection_id, string_member(connection, "last_update"))) {
+    host.warn("powens: ignoring an out-of-date CONNECTION_SYNCED for connection " + *connection_id);
+    return;
+  }
+  int64_t now = host.now_ms();
+  json::array events = connection_events(connection, user_id, now);
+  bool active = !events.empty() && events.front().as_object().contains("userConnectionReconnected");
+  for (auto& e : events) responses.push_back(e);
+  if (!active) return;
+
+  Owner owner{user_id, connection_id};
+  std::vector<cx::Account> accounts, externals;
+  std::vector<cx::Balance> balances;
+  std::set<std::string> external_refs;
+  PaymentBatch batch;
+  std::vector<Rejection> rejected;
+  if (auto* list = array_member(connection, "accounts"))
+    for (auto& v : *list) {
+      if (!v.is_object()) continue;
+      auto& a = v.get_object();
+      std::string why;
+      auto acc = map_account(a, owner, now, &why);
+      if (!acc) {
+        rejected.push_back({"?", why});
+        continue;
+      }
+      std::string asset = acc->default_asset.value_or("");
+      if (auto* txs = array_member(a, "transactions"))
+        for (auto& t : *txs) {
+          if (!t.is_object()) continue;
+          map_transaction(t.get_object(), acc->reference, asset, owner, batch);
+          if (auto ext = map_counterparty(t.get_object(), owner, now); ext && external_refs.insert(ext->reference).second)
+            externals.push_back(std::move(*ext));
+        }
+      if (auto b = map_balance(a, owner, now, &why)) balances.push_back(std::move(*b));
+      else host.warn("powens: no balance for account " + acc->reference + ": " + why);
+      accounts.push_back(std::move(*acc));
+    }
+  log_rejections(host, "account", rejected);
+  log_rejections(host, "transaction", batch.rejected);
+  if (!accounts.empty()) responses.push_back(cx::webhook::accounts(accounts));
+  if (!externals.empty()) responses.push_back(cx::webhook::external_accounts(externals));
+  if (!batch.payments.empty()) responses.push_back(cx::webhook::payments(batch.payments));
+  if (!batch.to_delete.empty()) responses.push_back(cx::webhook::payments_to_delete(batch.to_delete));
+  if (!balances.empty()) responses.push_back(cx::webhook::balances(balances));
+}
+
+/// The event a request is for: its name, else its config's name, else the URL path suffix.
+std::string event_of(const json::object& request) {
+  if (auto n = string_member(request, "name")) return *n;
+  if (auto* c = object_member(request, "config")) {
+    if (auto n = string_member(*c, "name")) return *n;
+    if (auto p = string_member(*c, "urlPath")) {
+      static const std::map<std::string, std::string> by_path{{"/connection-synced", "CONNECTION_SYNCED"},
+                                                              {"/connection-deleted", "CONNECTION_DELETED"},
+                                                              {"/user-deleted", "USER_DELETED"},
+                                                              {"/user-synced", "USER_SYNCED"}};
+      if (auto it = by_path.find(*p); it != by_path.end()) return it->second;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+json::object verify_webhook(const json::object& request) {
+  auto& webhook = object_at(request, "webhook", "webhook");
+  auto* config = object_member(request, "config");
+  auto* meta = config ? object_member(*config, "metadata") : nullptr;
+  auto secret = meta ? string_member(*meta, "secret") : std::nullopt;
+  if (!secret) throw cx::Failure(CX_ERR_AUTH, "webhook config has no secret");
+  auto* headers = object_member(webhook, "headers");
+  auto signature = headers ? header(*headers, "bi-signature") : std::nullopt;
+  auto date = headers ? header(*headers, "bi-signature-date") : std::nullopt;
+  if (!signature || signature->empty()) throw cx::Failure(CX_ERR_AUTH, "webhook has no BI-Signature header");
+  if (!date || date->empty()) throw cx::Failure(CX_ERR_AUTH, "webhook has no BI-Signature-Date header");
+  auto full_url = string_member(webhook, "fullURL");
+  auto path = full_url ? url_path(*full_url) : std::nullopt;
+  if (!path) throw cx::Failure(CX_ERR_AUTH, "webhook has no usable fullURL to verify the signature against");
+  std::string body = webhook_body(webhook);
+  if (!signature_matches(*secret, *path, *date, body, *signature))
+    throw cx::Failure(CX_ERR_AUTH, "webhook BI-Signature does not match");
+  return json::object{{"idempotencyKey", sha256_hex(*path + "\n" + body)}};
+}
+
+json::object translate_webhook(const json::object& request, const cx::Host& host) {
+  auto& webhook = object_at(request, "webhook", "webhook");
+  std::string event = event_of(request);
+  json::value parsed = parse_precise(webhook_body(webhook), "webhook body");
+  if (!parsed.is_object()) throw cx::invalid("webhook.body", "webhook body is not a JSON object");
+  auto& body = parsed.get_object();
+  json::array responses;
+
+  if (event == "CONNECTION_SYNCED") {
+    auto* user = object_member(body, "user");
+    auto& connection = object_at(body, "connection", "webhook.body.connection");
+    translate_connection(connection, user ? id_text(user->if_contains("id")) : std::nullopt, host, responses);
+  } else if (event == "USER_SYNCED") {
+    auto* user = object_member(body, "user");
+    auto user_id = id_text((user ? *user : body).if_contains("id"));
+    const json::array* connections = array_member(body, "connections");
+    if (!connections && user) connections = array_member(*user, "connections");
+    if (connections)
+      for (auto& c : *connections)
+        if (c.is_object()) translate_connection(c.get_object(), user_id, host, responses);
+  } else if (event == "CONNECTION_DELETED") {
+    auto id = id_text(body.if_contains("id"));
+    if (!id) throw cx::invalid("webhook.body.id", "CONNECTION_DELETED body has no connection id");
+    host.state_put(sync_key(*id), kDeletedMark);
+    responses.push_back(cx::webhook::connection_disconnected(id_text(body.if_contains("id_user")), *id, now_utc(host),
+                                                             "USER_ACTION_NEEDED",
+                                                             std::string("connection deleted at Powens")));
+  } else if (event == "USER_DELETED") {
+    auto id = id_text(body.if_contains("id"));
+    if (!id) throw cx::invalid("webhook.body.id", "USER_DELETED body has no user id");
+    responses.push_back(cx::webhook::user_disconnected(*id, std::string("user deleted at Powens")));
+  } else {
+    throw cx::invalid("name", "unsupported Powens webhook '" + event + "'");
+  }
+  return json::object{{"responses", std::move(responses)}};
+}
+
+}  // namespace powens
