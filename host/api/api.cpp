@@ -1,0 +1,87 @@
+#include "host/api/api.hpp"
+
+#include "host/api/cursor.hpp"
+#include "host/api/errors.hpp"
+#include "host/api/query_parser.hpp"
+#include "host/store/errors.hpp"
+#include "host/util/log.hpp"
+
+#include <chrono>
+
+namespace cx::api {
+
+ApiResponse error_response(int status, std::string_view code, std::string_view message) {
+  return json_response(status, error_body(code, message));
+}
+
+ApiResponse error_response_from_current_exception(const ApiRequest& req) {
+  try {
+    throw;
+  } catch (const ApiError& e) {
+    if (e.status >= 500) util::log().warn("{} {}: {} {}", req.method, req.path, e.status, e.what());
+    return error_response(e.status, e.code, e.what());
+  } catch (const QuerySyntaxError& e) {
+    return error_response(400, code::kValidation, e.what());
+  } catch (const PageRequestError& e) {
+    return error_response(400, code::kValidation, e.what());
+  } catch (const store::QueryError& e) {
+    return error_response(400, code::kValidation, e.what());
+  } catch (const store::NotFound& e) {
+    return error_response(404, code::kNotFound, e.what());
+  } catch (const store::Conflict& e) {
+    return error_response(400, code::kConflict, e.what());
+  } catch (const store::InvalidReference& e) {
+    return error_response(400, code::kValidation, e.what());
+  } catch (const std::exception& e) {
+    util::log().error("{} {}: unhandled error: {}", req.method, req.path, e.what());
+  } catch (...) {
+    util::log().error("{} {}: unhandled non-standard exception", req.method, req.path);
+  }
+  return error_response(500, code::kInternal, kInternalMessage);
+}
+
+Api::Api(Authenticator auth, std::shared_ptr<Metrics> metrics)
+    : auth_(std::move(auth)), metrics_(metrics ? std::move(metrics) : std::make_shared<Metrics>()) {}
+
+void Api::add(std::string method, std::string pattern, Access access, Handler handler) {
+  router_.add(std::move(method), std::move(pattern), access, std::move(handler));
+}
+
+ApiResponse Api::dispatch(const ApiRequest& req, std::string& route_label) const {
+  if (req.body.size() > kMaxBodyBytes)
+    return error_response(413, code::kMissingOrInvalidBody,
+                          "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes");
+  auto m = router_.match(req.method, req.path);
+  if (m.outcome == Router::Outcome::NotFound)
+    return error_response(404, code::kNotFound, "no route for " + req.method + " " + req.path);
+  if (m.outcome == Router::Outcome::MethodNotAllowed)
+    return error_response(405, code::kValidation, "method " + req.method + " is not allowed on " + req.path);
+  route_label = m.route->pattern;
+  if (m.route->access == Access::Private && !auth_.check(req.header("Authorization"))) {
+    auto r = error_response(401, code::kUnauthorized, "missing or invalid bearer token");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  RouteContext ctx{req, std::move(m.params), std::move(m.rest)};
+  try {
+    return m.route->handler(ctx);
+  } catch (...) {
+    return error_response_from_current_exception(req);
+  }
+}
+
+ApiResponse Api::handle(const ApiRequest& req) const {
+  auto t0 = std::chrono::steady_clock::now();
+  std::string route = "unmatched";
+  ApiResponse res;
+  try {
+    res = dispatch(req, route);
+  } catch (...) {
+    res = error_response_from_current_exception(req);
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  metrics_->record_request(route, req.method, res.status, seconds);
+  return res;
+}
+
+}  // namespace cx::api

@@ -1,0 +1,48 @@
+// The API dispatcher: route table + authentication + error rendering + request metrics, as a
+// pure function from ApiRequest to ApiResponse (the HTTP adapter and the tests both call it).
+// Error mapping, so that a client mistake is never a 500:
+//   ApiError → its status/code; QuerySyntaxError, PageRequestError, store::QueryError,
+//   store::InvalidReference → 400 VALIDATION; store::NotFound → 404 NOT_FOUND; store::Conflict →
+//   400 CONFLICT; anything else → 500 INTERNAL with the fixed message (details logged).
+#pragma once
+
+#include "host/api/auth.hpp"
+#include "host/api/http_types.hpp"
+#include "host/api/metrics.hpp"
+#include "host/api/router.hpp"
+
+#include <memory>
+
+namespace cx::api {
+
+/// Base path of every v3 route.
+inline constexpr std::string_view kBasePath = "/api/payments/v3";
+
+class Api {
+ public:
+  Api(Authenticator auth, std::shared_ptr<Metrics> metrics);
+
+  /// Adds a route under the absolute pattern (callers prefix kBasePath themselves).
+  void add(std::string method, std::string pattern, Access access, Handler handler);
+
+  /// Answers one request; never throws.
+  ApiResponse handle(const ApiRequest& req) const;
+
+  Metrics& metrics() const { return *metrics_; }
+  const Router& router() const { return router_; }
+
+ private:
+  ApiResponse dispatch(const ApiRequest& req, std::string& route_label) const;
+
+  Router router_;
+  Authenticator auth_;
+  std::shared_ptr<Metrics> metrics_;
+};
+
+/// Renders the current exception (call inside a catch block) as an error response.
+ApiResponse error_response_from_current_exception(const ApiRequest& req);
+
+/// An error response with that status, code and message.
+ApiResponse error_response(int status, std::string_view code, std::string_view message);
+
+}  // namespace cx::api

@@ -1,0 +1,56 @@
+// API errors: the wire codes, the exception handlers throw, and the plugin-status → HTTP map.
+// Wire shape: {"errorCode":"VALIDATION","errorMessage":"name is a required field"}.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace cx::api {
+
+namespace code {
+inline constexpr std::string_view kValidation = "VALIDATION";
+inline constexpr std::string_view kInvalidId = "INVALID_ID";
+inline constexpr std::string_view kMissingOrInvalidBody = "MISSING_OR_INVALID_BODY";
+inline constexpr std::string_view kNotFound = "NOT_FOUND";
+inline constexpr std::string_view kConflict = "CONFLICT";
+inline constexpr std::string_view kCapabilityNotSupported = "CONNECTOR_CAPABILITY_NOT_SUPPORTED";
+inline constexpr std::string_view kUnauthorized = "UNAUTHORIZED";
+inline constexpr std::string_view kInternal = "INTERNAL";
+}  // namespace code
+
+/// The message of every 500: details go to the log, never to the client.
+inline constexpr std::string_view kInternalMessage = "Internal error. Consult logs/traces to have more details.";
+
+/// An error answer: HTTP status + errorCode + errorMessage. Handlers throw it; the dispatcher
+/// renders it.
+struct ApiError : std::runtime_error {
+  int status;
+  std::string code;
+  ApiError(int status_, std::string_view code_, const std::string& message)
+      : std::runtime_error(message), status(status_), code(code_) {}
+};
+
+/// 400 VALIDATION.
+ApiError validation_error(const std::string& message);
+/// 400 INVALID_ID naming the parameter: "invalid connectorID \"…\"".
+ApiError invalid_id(std::string_view param, std::string_view value);
+/// 400 MISSING_OR_INVALID_BODY.
+ApiError body_error(const std::string& message);
+/// 404 NOT_FOUND.
+ApiError not_found(const std::string& message);
+/// 500 INTERNAL with the fixed message.
+ApiError internal_error();
+
+/// Maps a plugin/engine status (CX_ERR_* of connectivity/abi.h) to the API error:
+/// INVALID_ARGUMENT → 400 VALIDATION, UNSUPPORTED → 400 CONNECTOR_CAPABILITY_NOT_SUPPORTED,
+/// NOT_FOUND → 404 NOT_FOUND, AUTH → 502 (the provider refused our credentials; message kept),
+/// RATE_LIMITED → 429, UPSTREAM → 502, TIMEOUT → 504, anything else → 500 INTERNAL with the
+/// fixed message. `message` is the plugin's detail, shown for every 4xx and 502/504.
+ApiError from_plugin_status(int32_t status, const std::string& message);
+
+/// The error body JSON.
+std::string error_body(std::string_view code, std::string_view message);
+
+}  // namespace cx::api

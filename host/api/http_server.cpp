@@ -1,0 +1,207 @@
+#include "host/api/http_server.hpp"
+
+#include "host/api/errors.hpp"
+
+#include <httplib.h>
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <stdexcept>
+
+namespace cx::api {
+namespace {
+
+// What the setup hook found about a GET/HEAD body; read by the route handler on the same thread.
+struct GetBodyState {
+  int error_status = 0;  // 413 or 400 when the body could not be taken
+  std::string error_message;
+  bool must_close = false;
+};
+thread_local GetBodyState* t_body_state = nullptr;
+
+// An oversized GET body up to this size is read and discarded; beyond it the connection closes.
+constexpr uint64_t kMaxDrainBytes = 16 * 1024 * 1024;
+
+bool is_pseudo_header(const std::string& k) {
+  return k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT";
+}
+
+void read_get_body(httplib::Stream& strm, httplib::Request& req, GetBodyState& st) {
+  if (req.method != "GET" && req.method != "HEAD") return;
+  if (req.has_header("Transfer-Encoding")) {
+    st = {400, "chunked GET bodies are not supported; send Content-Length", true};
+    return;
+  }
+  if (!req.has_header("Content-Length")) return;
+  std::string text = req.get_header_value("Content-Length");
+  uint64_t n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || p != text.data() + text.size()) {
+    st = {400, "invalid Content-Length", true};
+    return;
+  }
+  if (n > kMaxBodyBytes) {
+    // Drain what a sane client may send so it reads the 413 instead of a reset connection.
+    bool drained = n <= kMaxDrainBytes;
+    char buf[16 * 1024];
+    for (uint64_t left = n; drained && left > 0;) {
+      auto r = strm.read(buf, static_cast<size_t>(std::min<uint64_t>(left, sizeof buf)));
+      if (r <= 0) drained = false;
+      else left -= static_cast<uint64_t>(r);
+    }
+    st = {413, "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes", !drained};
+    return;
+  }
+  req.body.resize(n);
+  size_t got = 0;
+  while (got < n) {
+    auto r = strm.read(req.body.data() + got, n - got);
+    if (r <= 0) {
+      st = {400, "request body shorter than Content-Length", true};
+      req.body.clear();
+      return;
+    }
+    got += static_cast<size_t>(r);
+  }
+}
+
+}  // namespace
+
+class HttpServer::Impl : public httplib::Server {
+ public:
+  explicit Impl(const ServerOptions& o) : keep_alive_seconds_(o.keep_alive_seconds) {}
+
+ private:
+  // Waits until the socket is readable, the keep-alive timeout passes, or the server stops.
+  bool wait_for_next_request(socket_t sock) const {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_seconds_);
+    while (svr_sock_ != INVALID_SOCKET) {
+      pollfd pfd{sock, POLLIN, 0};
+      int r = ::poll(&pfd, 1, 50);
+      if (r > 0) return true;
+      if (r < 0 && errno != EINTR) return false;
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+    }
+    return false;
+  }
+
+  bool process_and_close_socket(socket_t sock) override {
+    bool ret = httplib::detail::process_client_socket(
+        sock, read_timeout_sec_, read_timeout_usec_, write_timeout_sec_, write_timeout_usec_,
+        [&](httplib::Stream& strm) {
+          size_t count = keep_alive_max_count_;
+          bool ok = false;
+          while (count > 0 && wait_for_next_request(sock)) {
+            bool connection_closed = false;
+            GetBodyState state;
+            t_body_state = &state;
+            ok = process_request(strm, count == 1, connection_closed,
+                                 [&](httplib::Request& req) { read_get_body(strm, req, state); });
+            t_body_state = nullptr;
+            if (!ok || connection_closed || state.must_close) break;
+            --count;
+          }
+          return ok;
+        });
+    ::shutdown(sock, SHUT_RDWR);
+    httplib::detail::close_socket(sock);
+    return ret;
+  }
+
+  int keep_alive_seconds_;
+};
+
+HttpServer::HttpServer(const Api& api, ServerOptions options)
+    : impl_(std::make_unique<Impl>(options)), options_(std::move(options)) {
+  auto& s = *impl_;
+  int threads = options_.threads > 0 ? options_.threads : 8;
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  s.set_payload_max_length(kMaxBodyBytes);
+  s.set_read_timeout(options_.read_timeout_seconds, 0);
+  s.set_keep_alive_timeout(options_.keep_alive_seconds);
+
+  auto handler = [&api](const httplib::Request& req, httplib::Response& res) {
+    ApiResponse out;
+    if (t_body_state && t_body_state->error_status) {
+      out = error_response(t_body_state->error_status, code::kMissingOrInvalidBody, t_body_state->error_message);
+      api.metrics().record_request("unmatched", req.method, out.status, 0);
+    } else {
+      ApiRequest in;
+      in.method = req.method;
+      in.path = req.target.substr(0, req.target.find('?'));
+      in.query.insert(req.params.begin(), req.params.end());
+      for (const auto& [k, v] : req.headers)
+        if (!is_pseudo_header(k)) in.headers.emplace_back(k, v);
+      in.body = req.body;
+      in.remote_addr = req.remote_addr;
+      out = api.handle(in);
+    }
+    res.status = out.status;
+    for (auto& [k, v] : out.headers) res.set_header(k, v);
+    res.set_content(std::move(out.body), out.content_type);
+  };
+  for (const char* pattern : {".*"}) {
+    s.Get(pattern, handler);
+    s.Post(pattern, handler);
+    s.Put(pattern, handler);
+    s.Patch(pattern, handler);
+    s.Delete(pattern, handler);
+    s.Options(pattern, handler);
+  }
+  // Errors httplib produces itself (malformed request line, POST body over the limit, unknown
+  // method): give them the JSON error shape.
+  s.set_error_handler(httplib::Server::HandlerWithResponse([&api](const httplib::Request& req,
+                                                                   httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::string_view c = res.status == 413 || res.status == 400 ? code::kMissingOrInvalidBody : code::kInternal;
+    std::string msg = res.status == 413 ? "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes"
+                      : res.status == 400 ? std::string("malformed HTTP request")
+                                          : std::string(kInternalMessage);
+    if (res.status == 404 || res.status == 405) {
+      c = code::kNotFound;
+      msg = "no route for " + req.method + " " + req.path;
+    }
+    res.set_content(error_body(c, msg), "application/json");
+    api.metrics().record_request("unmatched", req.method, res.status, 0);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::bind() {
+  if (bound_) return;
+  if (options_.port == 0) {
+    port_ = impl_->bind_to_any_port(options_.host);
+    if (port_ <= 0) throw std::runtime_error("cannot listen on " + options_.host + ":0");
+  } else {
+    if (!impl_->bind_to_port(options_.host, options_.port))
+      throw std::runtime_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+    port_ = options_.port;
+  }
+  bound_ = true;
+}
+
+void HttpServer::start() {
+  bind();
+  thread_ = std::thread([this] { impl_->listen_after_bind(); });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!impl_->is_running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void HttpServer::run() {
+  bind();
+  impl_->listen_after_bind();
+}
+
+void HttpServer::stop() {
+  if (impl_ && bound_) impl_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace cx::api

@@ -1,0 +1,61 @@
+#include "host/api/errors.hpp"
+#include "host/api/json_output.hpp"
+
+#include <connectivity/abi.h>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+using namespace cx::api;
+
+TEST_CASE("amounts are bare JSON integers of any size") {
+  boost::json::object o;
+  o["small"] = big_integer("-1234");
+  o["big"] = big_integer("123456789012345678901234567890");
+  o["negbig"] = big_integer("-000099999999999999999999999");
+  o["text"] = "keeps \u0001 control chars";
+  std::string s = serialize_body(o);
+  CHECK(s ==
+        R"({"small":-1234,"big":123456789012345678901234567890,"negbig":-99999999999999999999999,"text":"keeps \u0001 control chars"})");
+  CHECK(o["small"].is_int64());
+  CHECK_THROWS_AS(big_integer("12.5"), std::invalid_argument);
+  CHECK_THROWS_AS(big_integer("1\"}"), std::invalid_argument);
+}
+
+TEST_CASE("a client string cannot forge a big-integer placeholder") {
+  boost::json::object o;
+  o["a"] = big_integer("99999999999999999999");
+  o["b"] = "\x01" "00000000000000000000000000000000:1";
+  auto s = serialize_body(o);
+  CHECK(s == R"({"a":99999999999999999999,"b":"\u000100000000000000000000000000000000:1"})");
+}
+
+TEST_CASE("envelopes") {
+  CHECK(data_envelope("x") == R"({"data":"x"})");
+  boost::json::array items{1, 2};
+  CHECK(cursor_envelope(15, false, "", "", items) == R"({"cursor":{"pageSize":15,"hasMore":false,"data":[1,2]}})");
+  CHECK(cursor_envelope(2, true, "p", "n", {}) ==
+        R"({"cursor":{"pageSize":2,"hasMore":true,"previous":"p","next":"n","data":[]}})");
+  CHECK(error_body("VALIDATION", "name is a required field") ==
+        R"({"errorCode":"VALIDATION","errorMessage":"name is a required field"})");
+}
+
+TEST_CASE("plugin statuses map to HTTP") {
+  auto e = from_plugin_status(CX_ERR_INVALID_ARGUMENT, "bad clientID");
+  CHECK(e.status == 400);
+  CHECK(e.code == "VALIDATION");
+  CHECK(std::string(e.what()) == "bad clientID");
+  CHECK(from_plugin_status(CX_ERR_UNSUPPORTED, "").code == "CONNECTOR_CAPABILITY_NOT_SUPPORTED");
+  CHECK(from_plugin_status(CX_ERR_NOT_FOUND, "").status == 404);
+  auto auth = from_plugin_status(CX_ERR_AUTH, "invalid client secret");
+  CHECK(auth.status == 502);
+  CHECK(std::string(auth.what()) == "invalid client secret");
+  CHECK(from_plugin_status(CX_ERR_UPSTREAM, "").status == 502);
+  CHECK(from_plugin_status(CX_ERR_TIMEOUT, "").status == 504);
+  CHECK(from_plugin_status(CX_ERR_RATE_LIMITED, "").status == 429);
+  auto internal = from_plugin_status(CX_ERR_INTERNAL, "secret stack trace");
+  CHECK(internal.status == 500);
+  CHECK(internal.code == "INTERNAL");
+  CHECK(std::string(internal.what()) == "Internal error. Consult logs/traces to have more details.");
+  CHECK(from_plugin_status(4242, "x").status == 500);
+}

@@ -1,0 +1,130 @@
+// The HTTP transport end to end on a loopback port: routing, auth, GET bodies, limits, shapes.
+#include "host/api/api.hpp"
+#include "host/api/http_server.hpp"
+#include "host/api/json_output.hpp"
+
+#include <httplib.h>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+using namespace cx::api;
+
+namespace {
+
+struct Fixture {
+  Api api{Authenticator({"secret"}), nullptr};
+  std::unique_ptr<HttpServer> server;
+  std::unique_ptr<httplib::Client> client;
+  httplib::Headers auth{{"Authorization", "Bearer secret"}};
+
+  Fixture() {
+    api.add("GET", "/api/payments/v3/echo/{id}", Access::Private, [](const RouteContext& c) {
+      boost::json::object o{{"id", c.param("id")},
+                            {"body", c.request.body},
+                            {"query", std::string(c.request.param("query").value_or(""))}};
+      return json_response(200, data_envelope(o));
+    });
+    api.add("POST", "/api/payments/v3/echo", Access::Private, [](const RouteContext& c) {
+      return json_response(201, data_envelope(boost::json::value(c.request.body.size())));
+    });
+    api.add("*", "/api/payments/v3/public/{id}/*", Access::Public, [](const RouteContext& c) {
+      return json_response(200, data_envelope(boost::json::value(c.rest)));
+    });
+    api.add("GET", "/api/payments/v3/boom", Access::Private,
+            [](const RouteContext&) -> ApiResponse { throw std::runtime_error("secret detail"); });
+    server = std::make_unique<HttpServer>(api, ServerOptions{"127.0.0.1", 0, 2, 5, 2});
+    server->start();
+    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+  }
+};
+
+boost::json::value parse(const std::string& s) { return boost::json::parse(s); }
+
+}  // namespace
+
+TEST_CASE("server: path params are decoded after splitting, query and GET body reach the handler") {
+  Fixture f;
+  auto r = f.client->Get("/api/payments/v3/echo/a%2Fb%20c?query=%7B%7D", f.auth);
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->get_header_value("Content-Type") == "application/json");
+  auto v = parse(r->body);
+  CHECK(v.at("data").at("id").as_string() == "a/b c");
+  CHECK(v.at("data").at("query").as_string() == "{}");
+
+  // GET with a body (the filter), twice on one keep-alive connection.
+  for (int i = 0; i < 2; ++i) {
+    httplib::Request req;
+    req.method = "GET";
+    req.path = "/api/payments/v3/echo/x";
+    req.headers = f.auth;
+    req.body = R"({"$match":{"psu_id":"p"}})";
+    req.set_header("Content-Type", "application/json");
+    auto g = f.client->send(req);
+    REQUIRE(g);
+    CHECK(g->status == 200);
+    CHECK(parse(g->body).at("data").at("body").as_string() == req.body);
+  }
+}
+
+TEST_CASE("server: auth, unknown routes and failures answer JSON errors") {
+  Fixture f;
+  auto no_auth = f.client->Get("/api/payments/v3/echo/x");
+  REQUIRE(no_auth);
+  CHECK(no_auth->status == 401);
+  CHECK(parse(no_auth->body).at("errorCode").as_string() == "UNAUTHORIZED");
+  CHECK(no_auth->get_header_value("Content-Type") == "application/json");
+
+  auto wrong = f.client->Get("/api/payments/v3/echo/x", {{"Authorization", "Bearer nope"}});
+  CHECK(wrong->status == 401);
+
+  auto pub = f.client->Post("/api/payments/v3/public/abc/some/deep/path", "x", "text/plain");
+  REQUIRE(pub);
+  CHECK(pub->status == 200);
+  CHECK(parse(pub->body).at("data").as_string() == "/some/deep/path");
+
+  auto missing = f.client->Get("/api/payments/v3/nothing-here", f.auth);
+  CHECK(missing->status == 404);
+  CHECK(parse(missing->body).at("errorCode").as_string() == "NOT_FOUND");
+
+  auto method = f.client->Delete("/api/payments/v3/echo/x", f.auth);
+  CHECK(method->status == 405);
+
+  auto boom = f.client->Get("/api/payments/v3/boom", f.auth);
+  CHECK(boom->status == 500);
+  CHECK(parse(boom->body).at("errorMessage").as_string() ==
+        "Internal error. Consult logs/traces to have more details.");
+}
+
+TEST_CASE("server: bodies over 1 MiB get 413 JSON, for POST and GET alike") {
+  Fixture f;
+  std::string big(kMaxBodyBytes + 1, 'x');
+  auto post = f.client->Post("/api/payments/v3/echo", f.auth, big, "application/json");
+  REQUIRE(post);
+  CHECK(post->status == 413);
+  CHECK(parse(post->body).at("errorCode").as_string() == "MISSING_OR_INVALID_BODY");
+  CHECK(post->get_header_value("Content-Type") == "application/json");
+
+  httplib::Request req;
+  req.method = "GET";
+  req.path = "/api/payments/v3/echo/x";
+  req.headers = f.auth;
+  req.body = big;
+  auto get = f.client->send(req);
+  REQUIRE(get);
+  CHECK(get->status == 413);
+
+  auto ok = f.client->Post("/api/payments/v3/echo", f.auth, std::string(kMaxBodyBytes, 'x'), "application/json");
+  REQUIRE(ok);
+  CHECK(ok->status == 201);
+}
+
+TEST_CASE("server: request metrics are recorded by route pattern") {
+  Fixture f;
+  f.client->Get("/api/payments/v3/echo/one", f.auth);
+  f.client->Get("/api/payments/v3/echo/two", f.auth);
+  auto text = f.api.metrics().render();
+  CHECK_THAT(text, Catch::Contains(
+                       R"(cx_http_requests_total{route="/api/payments/v3/echo/{id}",method="GET",status="200"} 2)"));
+}
