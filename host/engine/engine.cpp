@@ -1,0 +1,66 @@
+#include "host/engine/engine.hpp"
+
+#include "host/engine/internal.hpp"
+#include "host/util/encoding.hpp"
+#include "host/util/log.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace cx::engine {
+
+
+Engine::Engine(store::Database& db, plugin::Registry& registry, EngineOptions options)
+    : db_(db), options_(std::move(options)), runtime_(db, registry, options_.config) {
+  WorkerOptions wo;
+  wo.workers = options_.workers;
+  wo.lease_ms = options_.lease_ms;
+  wo.max_backoff_ms = options_.max_backoff_ms;
+  workers_ = std::make_unique<WorkerPool>(db_, wo, [this](const store::TaskRecord& t) { return run_task(t); });
+}
+
+Engine::~Engine() { stop(); }
+
+void Engine::start() {
+  runtime_.load_all();
+  // Only one daemon serves a data directory, so every lease still held belongs to a process that
+  // is gone: its tasks are due again now rather than when their leases expire.
+  db_.write([](store::WriteTx& tx) {
+    tx.exec("UPDATE tasks SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner IS NOT NULL");
+  });
+  workers_->start();
+}
+
+void Engine::stop() {
+  if (workers_) workers_->stop();
+}
+
+TaskOutcome Engine::run_task(const store::TaskRecord& t) {
+  try {
+    if (t.type == task_type::kFetch) return EngineTasks::fetch(*this, t, *workers_);
+    if (t.type == task_type::kWebhook) return EngineTasks::webhook(*this, t);
+    if (t.type == task_type::kUninstall) return EngineTasks::uninstall(*this, t);
+    if (t.type == task_type::kReset) return EngineTasks::reset(*this, t);
+    if (t.type == task_type::kDeletePsu) return EngineTasks::delete_psu(*this, t);
+    if (t.type == task_type::kDeletePsuConnector) return EngineTasks::delete_psu_connector(*this, t);
+    if (t.type == task_type::kDeleteConnection) return EngineTasks::delete_connection(*this, t);
+    return TaskOutcome::failed(boost::json::object{{"message", "unknown task type " + t.type}});
+  } catch (const EngineError& e) {
+    return TaskOutcome::failed(boost::json::object{{"message", e.what()}, {"errorCode", e.code}});
+  }
+}
+
+std::string Engine::enqueue(const std::string& type, const std::optional<std::string>& connector_id,
+                            const std::string& reference, boost::json::object payload) {
+  ids::ConnectorID connector{"", std::string(ids::kNilUuid)};
+  if (connector_id) connector = connector_of(*connector_id);
+  store::TaskRecord t;
+  t.id = ids::encode(ids::ScopedID{connector, reference});
+  t.type = type;
+  t.connector_id = connector_id;
+  t.payload = std::move(payload);
+  db_.write([&](store::WriteTx& tx) { store::tasks::enqueue(tx, t); });
+  workers_->notify();
+  return t.id;
+}
+
+}  // namespace cx::engine

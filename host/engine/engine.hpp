@@ -1,0 +1,110 @@
+// The engine: everything the daemon does beyond answering reads. Synchronous calls the API makes
+// (install, forward, create/update link, webhook verification, redirect completion) and durable
+// tasks it runs in the background (fetches, webhook translation, uninstall, reset, deletions),
+// each committed to the store together with its results and events.
+// Never calls a plugin inside a store write transaction (a plugin may use its state service).
+#pragma once
+
+#include "host/engine/errors.hpp"
+#include "host/engine/runtime.hpp"
+#include "host/engine/workers.hpp"
+
+#include <boost/json.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cx::engine {
+
+struct EngineOptions {
+  ConfigRules config;
+  std::string public_url = "http://127.0.0.1:8080";  ///< base the providers and browsers reach us at
+  int workers = 4;
+  int64_t sync_call_timeout_ms = 10000;  ///< forward / create-link / redirect completion
+  int fetch_page_size = 100;
+  int64_t lease_ms = 60000;
+  int64_t max_backoff_ms = 100000;
+};
+
+/// One inbound HTTP request on a public route.
+struct InboundRequest {
+  std::string method;
+  std::string path;  ///< after /connectors/webhooks/{connectorID}
+  std::map<std::string, std::vector<std::string>> headers;  ///< lower-case names
+  std::map<std::string, std::vector<std::string>> query;
+  std::string body;
+};
+
+struct LinkResult {
+  std::string attempt_id;
+  std::string link;
+};
+
+/// How to answer the end user's browser after the provider's redirect.
+struct RedirectResult {
+  std::optional<std::string> location;  ///< 307 to it, or 204 when absent (noRedirect=true)
+};
+
+class Engine {
+ public:
+  Engine(store::Database& db, plugin::Registry& registry, EngineOptions options);
+  ~Engine();
+
+  /// Loads the installed connectors, frees leases a previous process held, starts workers and
+  /// the scheduler.
+  void start();
+  /// Stops taking tasks, lets running ones end or release their lease; returns within ~10 s.
+  void stop();
+
+  // ---- connectors ----
+  /// Installs `provider` with the body as config; returns the connector id once installed
+  /// (plugin install, webhooks created, schedules set). EngineError on refusal.
+  std::string install(const std::string& provider, const boost::json::object& body);
+  /// Replaces the config (same rules) and reschedules with the new polling period.
+  void update_config(const std::string& connector_id, const boost::json::object& body);
+  /// Uninstall as a task (plugin uninstall, schedules and data removed); returns the task id.
+  std::string uninstall(const std::string& connector_id);
+  /// Reinstalls with the same provider and config under a new connector id; returns the task id.
+  std::string reset(const std::string& connector_id);
+
+  // ---- payment service users (open banking) ----
+  void forward(const std::string& psu_id, const std::string& connector_id);
+  LinkResult create_link(const std::string& psu_id, const std::string& connector_id, const boost::json::object& body,
+                         const std::optional<std::string>& idempotency_key);
+  LinkResult update_link(const std::string& psu_id, const std::string& connector_id, const std::string& connection_id,
+                         const boost::json::object& body, const std::optional<std::string>& idempotency_key);
+  std::string delete_psu(const std::string& psu_id);
+  std::string delete_psu_connector(const std::string& psu_id, const std::string& connector_id);
+  std::string delete_connection(const std::string& psu_id, const std::string& connector_id,
+                                const std::string& connection_id);
+
+  // ---- public routes ----
+  /// Verifies synchronously (401 on failure, nothing stored), stores the webhook once per
+  /// idempotency key and queues its translation. 404 for an unknown connector or path.
+  void handle_webhook(const std::string& connector_id, const InboundRequest& req);
+  /// Checks the state against the stored attempt (400 when missing, forged or replayed), runs
+  /// complete_user_link and records the outcome.
+  RedirectResult handle_redirect(const std::string& connector_id, const InboundRequest& req);
+
+  Runtime& runtime() { return runtime_; }
+  store::Database& db() { return db_; }
+  const EngineOptions& options() const { return options_; }
+  /// Tasks by state for /metrics.
+  WorkerPool::Stats stats() const { return workers_->stats(); }
+
+ private:
+  friend struct EngineTasks;
+  TaskOutcome run_task(const store::TaskRecord& task);
+  std::string enqueue(const std::string& type, const std::optional<std::string>& connector_id,
+                      const std::string& reference, boost::json::object payload);
+
+  store::Database& db_;
+  EngineOptions options_;
+  Runtime runtime_;
+  std::unique_ptr<WorkerPool> workers_;
+};
+
+}  // namespace cx::engine

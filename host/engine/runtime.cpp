@@ -1,0 +1,137 @@
+#include "host/engine/runtime.hpp"
+
+#include "host/engine/duration.hpp"
+#include "host/engine/errors.hpp"
+#include "host/util/log.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+namespace cx::engine {
+
+namespace {
+/// plugin state (cx_host_api state_*) in the store, one short transaction per call.
+class StoredPluginState final : public plugin::StateStore {
+ public:
+  StoredPluginState(store::Database& db, std::string connector_id) : db_(db), connector_id_(std::move(connector_id)) {}
+  std::optional<std::string> get(const std::string& key) override {
+    return db_.read([&](store::ReadTx& tx) { return store::plugin_state::get(tx, connector_id_, key); });
+  }
+  void put(const std::string& key, const std::string& value) override {
+    db_.write([&](store::WriteTx& tx) { store::plugin_state::put(tx, connector_id_, key, value); });
+  }
+  void erase(const std::string& key) override {
+    db_.write([&](store::WriteTx& tx) { store::plugin_state::remove(tx, connector_id_, key); });
+  }
+
+ private:
+  store::Database& db_;
+  std::string connector_id_;
+};
+
+bool looks_secret(std::string_view key) {
+  std::string k(key);
+  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const char* word : {"secret", "token", "key", "password"})
+    if (k.find(word) != std::string::npos) return true;
+  return false;
+}
+}  // namespace
+
+Runtime::Runtime(store::Database& db, plugin::Registry& registry, ConfigRules rules)
+    : db_(db), registry_(registry), rules_(rules) {}
+
+int64_t polling_period_ms(const boost::json::object& config, const ConfigRules& rules) {
+  if (auto* p = config.if_contains("pollingPeriod"); p && p->is_string())
+    if (auto ms = parse_duration_ms(p->get_string())) return *ms;
+  return rules.default_polling_ms;
+}
+
+boost::json::object Runtime::normalize_config(const boost::json::object& body) const {
+  boost::json::object cfg = body;
+  cfg.erase("provider");
+  cfg.erase("pageSize");
+  auto* name = cfg.if_contains("name");
+  if (!name || !name->is_string()) throw validation("name: required string");
+  size_t len = name->get_string().size();
+  if (len < 3 || len > 500) throw validation("name: must be between 3 and 500 characters");
+  int64_t period = rules_.default_polling_ms;
+  if (auto* p = cfg.if_contains("pollingPeriod"); p && !p->is_null()) {
+    std::optional<int64_t> ms;
+    if (p->is_string()) ms = parse_duration_ms(p->get_string());
+    else if (p->is_int64() && p->get_int64() >= 0) ms = p->get_int64() / 1000000;  // Go nanoseconds
+    if (!ms) throw validation("pollingPeriod: not a duration (e.g. \"30m\")");
+    if (*ms < rules_.minimum_polling_ms)
+      throw validation("pollingPeriod: must be at least " + format_duration(rules_.minimum_polling_ms));
+    period = *ms;
+  }
+  cfg["pollingPeriod"] = format_duration(period);
+  return cfg;
+}
+
+std::shared_ptr<plugin::ConnectorInstance> Runtime::instantiate(const std::string& connector_id,
+                                                                const std::string& provider,
+                                                                const boost::json::object& config) const {
+  auto lib = registry_.find(provider);
+  if (!lib) throw validation("provider " + provider + " is not available on this server");
+  std::string text = boost::json::serialize(config);
+  plugin::ServiceDeps deps;
+  deps.connector_id = connector_id;
+  deps.http = std::make_shared<net::HttpClient>(net::allowlist_from_config(text, lib->descriptor().config_schema_json));
+  deps.state = std::make_shared<StoredPluginState>(db_, connector_id);
+  deps.clock = [this] { return db_.now(); };
+  for (auto& [k, v] : config)
+    if (v.is_string() && looks_secret(k)) deps.secrets.emplace_back(v.get_string());
+  try {
+    return plugin::ConnectorInstance::create(lib, std::make_unique<plugin::HostServices>(std::move(deps)), text);
+  } catch (const plugin::CreateError& e) {
+    std::string msg = e.field.empty() || std::string(e.what()).find(e.field) != std::string::npos
+                          ? e.what()
+                          : e.field + ": " + e.what();
+    throw EngineError(e.code == CX_ERR_INVALID_ARGUMENT ? 400 : 500,
+                      e.code == CX_ERR_INVALID_ARGUMENT ? "VALIDATION" : "INTERNAL", msg);
+  }
+}
+
+void Runtime::put(LiveConnector c) {
+  std::unique_lock lock(mu_);
+  live_[c.record.id] = std::move(c);
+}
+
+void Runtime::erase(const std::string& id) {
+  std::unique_lock lock(mu_);
+  live_.erase(id);
+}
+
+std::optional<LiveConnector> Runtime::get(const std::string& id) const {
+  std::shared_lock lock(mu_);
+  auto it = live_.find(id);
+  if (it == live_.end()) return std::nullopt;
+  return it->second;
+}
+
+LiveConnector Runtime::require(const std::string& id) const {
+  auto c = get(id);
+  if (!c) throw not_found("connector not found");
+  return *c;
+}
+
+std::vector<LiveConnector> Runtime::all() const {
+  std::shared_lock lock(mu_);
+  std::vector<LiveConnector> out;
+  for (auto& [id, c] : live_) out.push_back(c);
+  return out;
+}
+
+void Runtime::load_all() {
+  auto records = db_.read([](store::ReadTx& tx) { return store::connectors::all(tx); });
+  for (auto& r : records) {
+    try {
+      put(LiveConnector{r, instantiate(r.id, r.provider, r.config)});
+    } catch (const std::exception& e) {
+      util::log().error("connector {} ({}) not loaded: {}", r.name, r.provider, e.what());
+    }
+  }
+}
+
+}  // namespace cx::engine

@@ -1,0 +1,213 @@
+// Webhooks: synchronous verification and durable storage on arrival, translation as a task.
+#include "host/engine/connections.hpp"
+#include "host/engine/page_builder.hpp"
+#include "host/util/encoding.hpp"
+#include "host/util/log.hpp"
+
+#include <connectivity/time.hpp>
+
+#include <algorithm>
+
+namespace cx::engine {
+
+namespace {
+boost::json::object multimap_json(const std::map<std::string, std::vector<std::string>>& m) {
+  boost::json::object o;
+  for (auto& [k, vs] : m) {
+    boost::json::array a;
+    for (auto& v : vs) a.emplace_back(v);
+    o[k] = std::move(a);
+  }
+  return o;
+}
+
+boost::json::object config_json(const store::WebhookConfigRecord& c, const std::string& full_url) {
+  return boost::json::object{{"name", c.name}, {"urlPath", c.url_path}, {"fullURL", full_url},
+                             {"metadata", boost::json::value_from(c.metadata)}};
+}
+
+std::string webhook_url(const EngineOptions& o, const std::string& connector_id, const std::string& path) {
+  return o.public_url + "/api/payments/v3/connectors/webhooks/" + connector_id + path;
+}
+
+std::optional<std::string> opt(const boost::json::object& o, const char* k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_string() ? std::optional<std::string>(std::string(v->get_string())) : std::nullopt;
+}
+}  // namespace
+
+void Engine::handle_webhook(const std::string& connector_id, const InboundRequest& req) {
+  if (!ids::decode_connector_id(connector_id)) throw not_found("connector not found");
+  auto live = runtime_.get(connector_id);
+  if (!live) throw not_found("connector not found");
+  auto configs = db_.read([&](store::ReadTx& tx) { return store::webhook_configs::list(tx, connector_id); });
+  const store::WebhookConfigRecord* config = nullptr;
+  for (auto& c : configs)
+    if (!c.url_path.empty() && req.path.find(c.url_path) != std::string::npos) config = &c;
+  if (!config) throw not_found("no webhook endpoint of this connector matches " + req.path);
+
+  const std::string full_url = webhook_url(options_, connector_id, req.path);
+  boost::json::object webhook{{"path", req.path}, {"fullURL", full_url}, {"method", req.method},
+                              {"headers", multimap_json(req.headers)}, {"queryValues", multimap_json(req.query)},
+                              {"body", req.body}};
+  boost::json::object request{{"webhook", webhook}, {"config", config_json(*config, full_url)}};
+  auto r = live->instance->call_within(plugin::Op::VerifyWebhook, boost::json::serialize(request),
+                                       options_.sync_call_timeout_ms);
+  if (!r.ok()) {
+    util::log().warn("connector {}: webhook on {} refused: {}", connector_id, req.path, r.message());
+    throw EngineError(401, "UNAUTHORIZED", "webhook verification failed: " + r.message());
+  }
+  std::string key;
+  boost::system::error_code ec;
+  auto verified = boost::json::parse(r.out, ec);
+  if (!ec && verified.is_object())
+    if (auto k = opt(verified.get_object(), "idempotencyKey")) key = *k;
+  if (key.empty()) key = config->name + ":" + digest(req.body) + digest(req.path + req.body);
+
+  store::ReceivedWebhookRecord rec;
+  rec.id = util::uuid_v4();
+  rec.connector_id = connector_id;
+  rec.idempotency_key = key;
+  rec.payload_json = boost::json::serialize(boost::json::object{{"webhook", webhook}, {"configName", config->name}});
+  bool fresh = db_.write([&](store::WriteTx& tx) {
+    if (!store::received_webhooks::insert(tx, rec)) return false;  // a duplicate delivery: acknowledged, not redone
+    store::TaskRecord t;
+    t.id = ids::encode(ids::ScopedID{connector_of(connector_id), "webhook-" + rec.id});
+    t.type = task_type::kWebhook;
+    t.connector_id = connector_id;
+    t.payload = boost::json::object{{"connectorID", connector_id}, {"webhookID", rec.id}};
+    store::tasks::enqueue(tx, t);
+    return true;
+  });
+  if (fresh) workers_->notify();
+}
+
+namespace {
+/// Applies one translate_webhook response (sdk/OPS.md) in its own transaction.
+void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, const boost::json::value& v) {
+  const std::string& cid = c.record.id;
+  auto resolve = [&](const std::string& puid) {
+    return e.db().read([&](store::ReadTx& tx) -> std::optional<std::string> {
+      auto u = store::forwarded_users::find_by_provider_user_id(tx, cid, puid);
+      return u ? std::optional<std::string>(u->psu_id) : std::nullopt;
+    });
+  };
+  if (kind == "accounts" || kind == "externalAccounts" || kind == "balances" || kind == "payments" ||
+      kind == "paymentsToDelete") {
+    PageBuilder b(ItemOwner{cid, connector_of(cid), std::nullopt, std::nullopt}, resolve);
+    if (kind == "accounts") b.add_accounts(v, store::account_type::kInternal);
+    if (kind == "externalAccounts") b.add_accounts(v, store::account_type::kExternal);
+    if (kind == "balances") b.add_balances(v);
+    if (kind == "payments") b.add_payments(v);
+    if (kind == "paymentsToDelete") b.add_payments_to_delete(v);
+    e.db().write([&](store::WriteTx& tx) { store::store_fetched_page(tx, b.page()); });
+    return;
+  }
+  if (!v.is_object()) return;
+  const auto& o = v.get_object();
+  auto at = opt(o, "at").value_or(time::format_rfc3339(util::now_ms()));
+  auto connection_id = opt(o, "connectionID");
+  // The PSU of a connection event: from the connection when known, else from the provider user.
+  auto psu_of = [&](store::WriteTx& tx) -> std::optional<std::string> {
+    if (connection_id)
+      if (auto conn = store::connections::find(tx, cid, *connection_id)) return conn->psu_id;
+    if (auto puid = opt(o, "providerUserID"))
+      if (auto u = store::forwarded_users::find_by_provider_user_id(tx, cid, *puid)) return u->psu_id;
+    return std::nullopt;
+  };
+
+  if (kind == "userLinkSessionFinished") {
+    e.db().write([&](store::WriteTx& tx) {
+      auto attempt_id = opt(o, "attemptID");
+      if (!attempt_id || !store::link_attempts::get(tx, *attempt_id)) return;
+      store::link_attempts::set_status(tx, *attempt_id, opt(o, "status").value_or("pending"), opt(o, "error"));
+    });
+  } else if (kind == "userLinkConnections") {
+    e.db().write([&](store::WriteTx& tx) {
+      auto attempt_id = opt(o, "attemptID");
+      auto attempt = attempt_id ? store::link_attempts::get(tx, *attempt_id) : std::nullopt;
+      if (!attempt || !o.contains("connections")) return;
+      for (auto& cv : o.at("connections").as_array()) {
+        auto conn = boost::json::value_to<cx::Connection>(cv);
+        activate_connection(tx, c, e.runtime().rules(), attempt->psu_id, conn.connection_id,
+                            token_from(cv.as_object().if_contains("accessToken")), conn.metadata);
+      }
+    });
+  } else if (kind == "dataReadyToFetch") {
+    e.db().write([&](store::WriteTx& tx) {
+      if (!connection_id) return;
+      auto conn = store::connections::find(tx, cid, *connection_id);
+      if (!conn) return;
+      std::vector<std::string> types;
+      if (auto* d = o.if_contains("dataToFetch"); d && d->is_array())
+        for (auto& x : d->get_array()) {
+          if (x == "accounts_and_balances") types.push_back("FETCH_ACCOUNTS");
+          if (x == "payments") types.push_back("FETCH_PAYMENTS");
+        }
+      if (types.empty()) types = {"FETCH_ACCOUNTS", "FETCH_PAYMENTS"};
+      enqueue_fetches_now(tx, cid, workflow_of(tx, cid), conn->psu_id, *connection_id, types);
+    });
+  } else if (kind == "userConnectionReconnected") {
+    e.db().write([&](store::WriteTx& tx) {
+      auto psu = psu_of(tx);
+      if (psu && connection_id) activate_connection(tx, c, e.runtime().rules(), *psu, *connection_id, std::nullopt, {});
+    });
+  } else if (kind == "userConnectionDisconnected") {
+    e.db().write([&](store::WriteTx& tx) {
+      auto psu = psu_of(tx);
+      if (psu && connection_id)
+        disconnect_connection(tx, c, *psu, *connection_id, opt(o, "errorType").value_or("NON_RECOVERABLE"),
+                              opt(o, "reason"), at);
+    });
+  } else if (kind == "userConnectionPendingDisconnect") {
+    e.db().write([&](store::WriteTx& tx) {
+      auto psu = psu_of(tx);
+      boost::json::object ev{{"psuID", psu.value_or("")}, {"connectorID", cid}, {"at", at}};
+      if (connection_id) ev["connectionID"] = *connection_id;
+      if (auto reason = opt(o, "reason")) ev["reason"] = *reason;
+      store::events::append(tx, store::event_type::kConnectionPendingDisconnect, ev);
+    });
+  } else if (kind == "userDisconnected") {
+    e.db().write([&](store::WriteTx& tx) {
+      auto psu = psu_of(tx);
+      boost::json::object ev{{"psuID", psu.value_or("")}, {"connectorID", cid}, {"at", at}};
+      if (auto reason = opt(o, "reason")) ev["reason"] = *reason;
+      store::events::append(tx, store::event_type::kUserDisconnected, ev);
+    });
+  } else {
+    util::log().warn("connector {}: unknown webhook response kind {} ignored", cid, kind);
+  }
+}
+}  // namespace
+
+TaskOutcome EngineTasks::webhook(Engine& e, const store::TaskRecord& t) {
+  const std::string connector_id(t.payload.at("connectorID").as_string());
+  const std::string webhook_id(t.payload.at("webhookID").as_string());
+  auto live = e.runtime().get(connector_id);
+  if (!live) return TaskOutcome::failed(boost::json::object{{"message", "connector not found"}});
+  auto stored = e.db().read([&](store::ReadTx& tx) { return store::received_webhooks::get(tx, webhook_id); });
+  if (!stored) return TaskOutcome::failed(boost::json::object{{"message", "webhook " + webhook_id + " not found"}});
+  auto payload = boost::json::parse(stored->payload_json).as_object();
+  std::string name(payload.at("configName").as_string());
+  auto configs = e.db().read([&](store::ReadTx& tx) { return store::webhook_configs::list(tx, connector_id); });
+  auto it = std::find_if(configs.begin(), configs.end(), [&](auto& c) { return c.name == name; });
+  if (it == configs.end()) return TaskOutcome::failed(boost::json::object{{"message", "webhook config " + name + " is gone"}});
+
+  const auto& webhook = payload.at("webhook").as_object();
+  boost::json::object req{{"name", name}, {"webhook", webhook},
+                          {"config", config_json(*it, std::string(webhook.at("fullURL").as_string()))}};
+  boost::json::value out;
+  auto r = live->instance->call_json(plugin::Op::TranslateWebhook, boost::json::serialize(req), out,
+                                     util::now_ms() + 5 * 60 * 1000);
+  if (!r.ok()) {
+    boost::json::object err{{"message", r.message()}, {"code", r.code}};
+    return retryable(r.code) ? TaskOutcome::retry(err, r.retry_after_ms()) : TaskOutcome::failed(err);
+  }
+  if (auto* responses = out.as_object().if_contains("responses"); responses && responses->is_array())
+    for (auto& resp : responses->get_array())
+      if (resp.is_object())
+        for (auto& [kind, value] : resp.get_object()) apply_response(e, *live, std::string(kind), value);
+  return TaskOutcome::ok();
+}
+
+}  // namespace cx::engine
