@@ -106,7 +106,6 @@ class Database {
   std::vector<Connection*> idle_readers_;
   friend class Tx;
   friend class WriteTx;
-  friend void rotate_master_key(Database& db, crypto::MasterKey next);
 };
 
 }  // namespace cx::store

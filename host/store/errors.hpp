@@ -1,5 +1,5 @@
 // Errors the store throws. The API maps them: NotFound → 404 NOT_FOUND, Conflict → 400 CONFLICT,
-// InvalidReference and QueryError (query.hpp) → 400 VALIDATION; the rest → 500 INTERNAL.
+// InvalidReference, InvalidValue and QueryError (query.hpp) → 400 VALIDATION; the rest → 500.
 // crypto::DecryptError (host/crypto/field_cipher.hpp) names the table/column/row that failed.
 #pragma once
 
@@ -24,6 +24,10 @@ struct Conflict : StoreError {
 };
 /// A foreign key points nowhere (balance of an unknown account, PSU with an unknown bank account…).
 struct InvalidReference : StoreError {
+  using StoreError::StoreError;
+};
+/// A value the schema refuses: a non-integer amount, a status outside its enum, a missing field.
+struct InvalidValue : StoreError {
   using StoreError::StoreError;
 };
 /// The database was written by a newer binary (its schema version is above ours); we refuse it.

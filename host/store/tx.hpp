@@ -7,6 +7,7 @@
 #include "host/crypto/data_key.hpp"
 #include "host/crypto/field_cipher.hpp"
 
+#include <SQLiteCpp/Column.h>
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>

@@ -1,0 +1,85 @@
+#include "host/crypto/data_key.hpp"
+
+#include <botan/aead.h>
+#include <botan/system_rng.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace cx::crypto {
+namespace {
+constexpr uint8_t kVersion = 0x01;
+constexpr size_t kPoolMax = 8;  // idle cipher objects kept per direction (≈ concurrent users)
+}  // namespace
+
+DataKey::DataKey(Botan::secure_vector<uint8_t> key) : key_(std::move(key)) {
+  if (key_.size() != kSize) throw std::invalid_argument("a data key is 32 bytes");
+}
+DataKey::~DataKey() = default;
+
+std::shared_ptr<DataKey> DataKey::generate() {
+  Botan::secure_vector<uint8_t> key(kSize);
+  Botan::system_rng().randomize(key.data(), key.size());
+  return std::shared_ptr<DataKey>(new DataKey(std::move(key)));
+}
+
+std::shared_ptr<DataKey> DataKey::from_bytes(Botan::secure_vector<uint8_t> bytes) {
+  return std::shared_ptr<DataKey>(new DataKey(std::move(bytes)));
+}
+
+std::unique_ptr<Botan::AEAD_Mode> DataKey::take(bool encrypt) const {
+  {
+    std::lock_guard lock(pool_mutex_);
+    auto& pool = encrypt ? encryptors_ : decryptors_;
+    if (!pool.empty()) {
+      auto mode = std::move(pool.back());
+      pool.pop_back();
+      return mode;
+    }
+  }
+  auto mode = Botan::AEAD_Mode::create_or_throw("AES-256/GCM", encrypt ? Botan::ENCRYPTION : Botan::DECRYPTION);
+  mode->set_key(key_);
+  return mode;
+}
+
+void DataKey::give_back(bool encrypt, std::unique_ptr<Botan::AEAD_Mode> mode) const {
+  std::lock_guard lock(pool_mutex_);
+  auto& pool = encrypt ? encryptors_ : decryptors_;
+  if (pool.size() < kPoolMax) pool.push_back(std::move(mode));
+}
+
+std::vector<uint8_t> DataKey::seal(std::string_view aad, std::string_view plaintext) const {
+  Botan::secure_vector<uint8_t> buf(kNonceSize + plaintext.size());
+  Botan::system_rng().randomize(buf.data(), kNonceSize);
+  std::memcpy(buf.data() + kNonceSize, plaintext.data(), plaintext.size());
+
+  auto mode = take(true);
+  mode->set_associated_data(reinterpret_cast<const uint8_t*>(aad.data()), aad.size());
+  mode->start(buf.data(), kNonceSize);
+  mode->finish(buf, kNonceSize);  // encrypts in place after the nonce and appends the tag
+  give_back(true, std::move(mode));
+
+  std::vector<uint8_t> out;
+  out.reserve(1 + buf.size());
+  out.push_back(kVersion);
+  out.insert(out.end(), buf.begin(), buf.end());
+  return out;
+}
+
+std::optional<std::string> DataKey::open(std::string_view aad, const uint8_t* sealed, size_t size) const {
+  if (size < kOverhead || sealed[0] != kVersion) return std::nullopt;
+  Botan::secure_vector<uint8_t> buf(sealed + 1 + kNonceSize, sealed + size);
+  auto mode = take(false);
+  try {
+    mode->set_associated_data(reinterpret_cast<const uint8_t*>(aad.data()), aad.size());
+    mode->start(sealed + 1, kNonceSize);
+    mode->finish(buf);  // verifies the tag, throws Invalid_Authentication_Tag
+  } catch (const Botan::Invalid_Authentication_Tag&) {
+    give_back(false, std::move(mode));  // finish() resets the mode; it stays usable
+    return std::nullopt;
+  }
+  give_back(false, std::move(mode));
+  return std::string(buf.begin(), buf.end());
+}
+
+}  // namespace cx::crypto

@@ -1,0 +1,90 @@
+#include "host/store/accounts.hpp"
+
+#include "host/crypto/keyring.hpp"
+#include "host/store/errors.hpp"
+#include "host/store/events.hpp"
+#include "host/store/paging.hpp"
+#include "host/store/sql.hpp"
+
+namespace cx::store::accounts {
+namespace {
+
+constexpr const char* kTable = "accounts";
+constexpr const char* kColumns =
+    "id, connector_id, reference, type, name, default_asset, metadata, raw, psu_id, connection_id, created_at";
+constexpr const char* kNameDomain = "accounts.name";
+
+// A PSU's account is sealed under the PSU's key so that deleting the PSU shreds it.
+std::string owner_of(const std::optional<std::string>& psu_id, const std::string& connector_id) {
+  return psu_id ? crypto::KeyOwner::psu(*psu_id) : crypto::KeyOwner::connector(connector_id);
+}
+
+AccountRecord read_row(Tx& tx, SQLite::Statement& s) {
+  AccountRecord a;
+  a.id = sql::col_str(s, 0);
+  a.connector_id = sql::col_str(s, 1);
+  a.reference = sql::col_str(s, 2);
+  a.type = sql::col_str(s, 3);
+  a.psu_id = sql::col_opt_str(s, 8);
+  const std::string owner = owner_of(a.psu_id, a.connector_id);
+  a.name = sql::open_opt(tx, s, 4, owner, {kTable, "name", a.id});
+  a.default_asset = sql::col_opt_str(s, 5);
+  a.metadata = sql::metadata_from(sql::col_str(s, 6), "accounts.metadata");
+  a.raw_json = sql::open_req(tx, s, 7, owner, {kTable, "raw", a.id});
+  a.connection_id = sql::col_opt_str(s, 9);
+  a.created_at = s.getColumn(10).getInt64();
+  return a;
+}
+
+boost::json::object event_payload(const AccountRecord& a) {
+  boost::json::object o{{"id", a.id},           {"connectorID", a.connector_id}, {"reference", a.reference},
+                        {"type", a.type},       {"createdAt", a.created_at},
+                        {"metadata", sql::metadata_object(a.metadata)}};
+  if (a.default_asset) o["defaultAsset"] = *a.default_asset;
+  if (a.psu_id) o["psuID"] = *a.psu_id;
+  if (a.connection_id) o["openBankingConnectionID"] = *a.connection_id;
+  return o;
+}
+
+}  // namespace
+
+bool insert(WriteTx& tx, const AccountRecord& a) {
+  SQLite::Statement& exists = tx.prepare("SELECT 1 FROM accounts WHERE id = ?");
+  exists.bind(1, a.id);
+  if (exists.executeStep()) return false;  // insert-once: the first sighting wins
+
+  const std::string owner = owner_of(a.psu_id, a.connector_id);
+  SQLite::Statement& s = tx.prepare(
+      "INSERT INTO accounts (id, connector_id, reference, type, name, name_index, default_asset, metadata, raw, "
+      "psu_id, connection_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, a.id);
+  s.bind(2, a.connector_id);
+  s.bind(3, a.reference);
+  s.bind(4, a.type);
+  sql::bind_sealed(tx, s, 5, owner, {kTable, "name", a.id}, a.name);
+  if (a.name) sql::bind_blob(s, 6, tx.blind_index().compute(kNameDomain, *a.name));
+  else s.bind(6);
+  sql::bind_opt(s, 7, a.default_asset);
+  s.bind(8, sql::metadata_json(a.metadata));
+  sql::bind_sealed(tx, s, 9, owner, {kTable, "raw", a.id}, a.raw_json);
+  sql::bind_opt(s, 10, a.psu_id);
+  sql::bind_opt(s, 11, a.connection_id);
+  s.bind(12, a.created_at);
+  s.exec();
+  events::append(tx, event_type::kSavedAccount, event_payload(a));
+  return true;
+}
+
+std::optional<AccountRecord> get(Tx& tx, std::string_view id) {
+  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM accounts WHERE id = ?");
+  sql::bind_str(s, 1, id);
+  if (!s.executeStep()) return std::nullopt;
+  return read_row(tx, s);
+}
+
+Page<AccountRecord> list(Tx& tx, const PageQuery& q) {
+  return list_page<AccountRecord>(tx, {kColumns, kTable, "", {}}, filter_specs::accounts(), q,
+                                  [&](SQLite::Statement& s) { return read_row(tx, s); });
+}
+
+}  // namespace cx::store::accounts

@@ -1,0 +1,38 @@
+// One SQLite connection with its pragmas and its cache of prepared statements (internal).
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace cx::store {
+
+class Connection {
+ public:
+  /// Opens `path` read-write (creating it when `writer`), sets foreign_keys, secure_delete,
+  /// busy_timeout, synchronous=NORMAL; the writer switches the file to WAL, readers are query_only.
+  Connection(const std::filesystem::path& path, bool writer, int busy_timeout_ms);
+
+  SQLite::Database& db() { return db_; }
+  /// Cached statement for `sql`, reset and with bindings cleared.
+  SQLite::Statement& cached(const std::string& sql);
+  /// Resets every statement used since the last call, so none keeps a read snapshot open past
+  /// the end of its transaction.
+  void release_statements();
+
+ private:
+  SQLite::Database db_;
+  struct Entry {
+    std::unique_ptr<SQLite::Statement> stmt;
+    bool used = false;  // listed in used_ since the last release
+  };
+  std::unordered_map<std::string, Entry> cache_;
+  std::vector<Entry*> used_;
+};
+
+}  // namespace cx::store

@@ -1,0 +1,216 @@
+#include "host/store/database.hpp"
+
+#include "host/store/connection.hpp"
+#include "host/store/migrations.hpp"
+#include "host/util/encoding.hpp"
+
+#include <botan/mem_ops.h>
+#include <sqlite3.h>
+
+#include <fstream>
+
+namespace cx::store {
+namespace {
+
+uint32_t be32(const unsigned char* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+
+// Cheap checks before SQLite sees the file, so a truncated or foreign file is reported by path
+// instead of surfacing later as "database disk image is malformed" in the middle of a request.
+void check_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec || size == 0) return;  // missing or empty: SQLite creates a new database
+  if (size < 100)
+    throw CorruptDatabase("database " + path.string() + " is truncated (" + std::to_string(size) +
+                          " bytes, shorter than a SQLite header)");
+  unsigned char h[100];
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(h), sizeof h))
+    throw CorruptDatabase("cannot read the header of database " + path.string());
+  if (std::memcmp(h, "SQLite format 3", 16) != 0)
+    throw CorruptDatabase("database " + path.string() + " is not a SQLite database (bad header)");
+  uint64_t page_size = (uint32_t{h[16]} << 8) | h[17];
+  if (page_size == 1) page_size = 65536;
+  uint64_t pages = be32(h + 28);
+  bool count_valid = be32(h + 24) == be32(h + 92);  // in-header size is valid (SQLite ≥ 3.7.0)
+  auto wal_size = std::filesystem::file_size(path.string() + "-wal", ec);
+  bool wal_pending = !ec && wal_size > 0;  // the WAL may legitimately hold the newest pages
+  if (count_valid && !wal_pending && size < pages * page_size)
+    throw CorruptDatabase("database " + path.string() + " is truncated: its header says " +
+                          std::to_string(pages * page_size) + " bytes, the file has " + std::to_string(size));
+}
+
+// SQLite errors become the store's: constraint kinds the API maps, corruption with the path.
+[[noreturn]] void rethrow_translated(const std::filesystem::path& path) {
+  try {
+    throw;
+  } catch (const SQLite::Exception& e) {
+    switch (e.getExtendedErrorCode()) {
+      case SQLITE_CONSTRAINT_UNIQUE:
+      case SQLITE_CONSTRAINT_PRIMARYKEY:
+        throw Conflict(e.what());
+      case SQLITE_CONSTRAINT_FOREIGNKEY:
+        throw InvalidReference(std::string(e.what()) + " (a referenced row does not exist)");
+      case SQLITE_CONSTRAINT_CHECK:
+      case SQLITE_CONSTRAINT_NOTNULL:
+        throw InvalidValue(e.what());
+      default:
+        break;
+    }
+    if (e.getErrorCode() == SQLITE_CORRUPT || e.getErrorCode() == SQLITE_NOTADB)
+      throw CorruptDatabase("database " + path.string() + " is corrupt: " + e.what());
+    throw StoreError("database " + path.string() + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+Database::Database(DatabaseOptions options, crypto::MasterKey master)
+    : options_(std::move(options)), keyring_(std::make_unique<crypto::Keyring>(std::move(master))) {
+  if (!options_.clock) options_.clock = [] { return util::now_ms(); };
+  if (options_.readers < 1) options_.readers = 1;
+  if (options_.path.has_parent_path()) std::filesystem::create_directories(options_.path.parent_path());
+  check_file(options_.path);
+  try {
+    writer_ = open_connection(true);
+    // Reading the schema touches page 1 and the schema pages: a foreign or damaged file fails here.
+    writer_->db().exec("SELECT count(*) FROM sqlite_master");
+    if (options_.integrity_check) {
+      SQLite::Statement s(writer_->db(), "PRAGMA quick_check(1)");
+      if (s.executeStep() && s.getColumn(0).getString() != "ok")
+        throw CorruptDatabase("database " + options_.path.string() + " failed its integrity check: " +
+                              s.getColumn(0).getString());
+    }
+    migrate(writer_->db(), options_.path);
+  } catch (const StoreError&) {
+    throw;
+  } catch (...) {
+    rethrow_translated(options_.path);
+  }
+  check_master_key();
+  write([&](WriteTx& tx) {
+    blind_index_ =
+        std::make_unique<crypto::BlindIndex>(tx.data_key_for_write(crypto::KeyOwner::system("blind-index")));
+  });
+  for (int i = 0; i < options_.readers; ++i) {
+    readers_.push_back(open_connection(false));
+    idle_readers_.push_back(readers_.back().get());
+  }
+}
+
+Database::~Database() {
+  readers_.clear();
+  writer_.reset();
+}
+
+std::unique_ptr<Connection> Database::open_connection(bool writer) {
+  try {
+    return std::make_unique<Connection>(options_.path, writer, options_.busy_timeout_ms);
+  } catch (...) {
+    rethrow_translated(options_.path);
+  }
+}
+
+void Database::check_master_key() {
+  write([&](WriteTx& tx) {
+    auto master = keyring_->master();
+    auto check = master->check_value();
+    SQLite::Statement& s = tx.prepare("SELECT kek_id, check_value FROM keyring WHERE singleton = 1");
+    if (s.executeStep()) {
+      std::string stored_id = s.getColumn(0).getString();
+      auto col = s.getColumn(1);
+      bool same = static_cast<size_t>(col.getBytes()) == check.size() &&
+                  Botan::constant_time_compare(static_cast<const uint8_t*>(col.getBlob()), check.data(), check.size());
+      if (!same)
+        throw crypto::KeyError("the master key (id " + master->id() + ") does not match database " +
+                               options_.path.string() + ", which was encrypted under master key id " + stored_id +
+                               "; start with the key this database was created with (--master-key-file or "
+                               "CONNECTIVITY_MASTER_KEY)");
+      return;
+    }
+    SQLite::Statement& n = tx.prepare("SELECT count(*) FROM data_keys");
+    n.executeStep();
+    if (n.getColumn(0).getInt64() > 0)
+      throw crypto::KeyError("database " + options_.path.string() +
+                             " has data keys but no key check value; refusing to guess the master key");
+    SQLite::Statement& ins =
+        tx.prepare("INSERT INTO keyring (singleton, kek_id, check_value, updated_at) VALUES (1, ?, ?, ?)");
+    ins.bind(1, master->id());
+    ins.bind(2, check.data(), static_cast<int>(check.size()));
+    ins.bind(3, tx.now());
+    ins.exec();
+  });
+}
+
+void Database::run_write(const std::function<void(WriteTx&)>& fn) {
+  std::lock_guard lock(write_mutex_);
+  Connection& c = *writer_;
+  WriteTx tx(*this, c);
+  try {
+    c.db().exec("BEGIN IMMEDIATE");
+    fn(tx);
+    c.release_statements();
+    c.db().exec("COMMIT");
+  } catch (...) {
+    c.release_statements();
+    c.db().tryExec("ROLLBACK");
+    rethrow_translated(options_.path);
+  }
+  for (auto& [owner, key] : tx.pending_keys_) keyring_->remember(owner, key);
+  for (auto& owner : tx.destroyed_keys_) keyring_->forget(owner);
+  for (auto& f : tx.after_commit_) f();
+}
+
+Connection* Database::acquire_reader() {
+  std::unique_lock lock(readers_mutex_);
+  readers_cv_.wait(lock, [&] { return !idle_readers_.empty(); });
+  Connection* c = idle_readers_.back();
+  idle_readers_.pop_back();
+  return c;
+}
+
+void Database::release_reader(Connection* c) {
+  {
+    std::lock_guard lock(readers_mutex_);
+    idle_readers_.push_back(c);
+  }
+  readers_cv_.notify_one();
+}
+
+void Database::run_read(const std::function<void(ReadTx&)>& fn) {
+  Connection* c = acquire_reader();
+  ReadTx tx(*this, *c);
+  try {
+    c->db().exec("BEGIN");
+    fn(tx);
+    c->release_statements();
+    c->db().exec("COMMIT");
+  } catch (...) {
+    c->release_statements();
+    c->db().tryExec("ROLLBACK");
+    release_reader(c);
+    rethrow_translated(options_.path);
+  }
+  release_reader(c);
+}
+
+void Database::checkpoint() {
+  std::lock_guard lock(write_mutex_);
+  SQLite::Statement s(writer_->db(), "PRAGMA wal_checkpoint(TRUNCATE)");
+  s.executeStep();
+  if (s.getColumn(0).getInt() != 0)
+    throw StoreError("WAL checkpoint of " + options_.path.string() + " could not finish: a reader is still open");
+}
+
+int Database::schema_version() {
+  std::lock_guard lock(write_mutex_);
+  return applied_version(writer_->db());
+}
+
+int Database::latest_schema_version() { return migrations().back().version; }
+
+int64_t Database::now() const { return options_.clock(); }
+
+}  // namespace cx::store

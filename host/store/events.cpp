@@ -1,0 +1,41 @@
+#include "host/store/events.hpp"
+
+#include "host/store/sql.hpp"
+
+namespace cx::store::events {
+
+int64_t append(WriteTx& tx, std::string_view type, const boost::json::value& payload) {
+  SQLite::Statement& s = tx.prepare("INSERT INTO events (type, payload, created_at) VALUES (?, ?, ?)");
+  sql::bind_str(s, 1, type);
+  s.bind(2, sql::json_text(payload));
+  s.bind(3, tx.now());
+  s.exec();
+  SQLite::Statement& id = tx.prepare("SELECT last_insert_rowid()");
+  id.executeStep();
+  return id.getColumn(0).getInt64();
+}
+
+std::vector<EventRecord> after(Tx& tx, int64_t after_seq, int limit) {
+  SQLite::Statement& s =
+      tx.prepare("SELECT seq, type, payload, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
+  s.bind(1, after_seq);
+  s.bind(2, limit);
+  std::vector<EventRecord> out;
+  while (s.executeStep()) {
+    EventRecord e;
+    e.seq = s.getColumn(0).getInt64();
+    e.type = sql::col_str(s, 1);
+    e.payload = sql::json_from(sql::col_str(s, 2), "events.payload");
+    e.created_at = s.getColumn(3).getInt64();
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void remove_upto(WriteTx& tx, int64_t upto) {
+  SQLite::Statement& s = tx.prepare("DELETE FROM events WHERE seq <= ?");
+  s.bind(1, upto);
+  s.exec();
+}
+
+}  // namespace cx::store::events

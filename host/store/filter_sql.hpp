@@ -1,0 +1,76 @@
+// Compiles a Filter tree (query.hpp) into a parameterised SQL condition against the keys one
+// resource allows. Values are always bound as parameters, never spliced into the SQL text; a key
+// or operator outside the resource's list is a QueryError naming the key.
+#pragma once
+
+#include "host/crypto/blind_index.hpp"
+#include "host/store/query.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace cx::store {
+
+/// Operator bits a key accepts.
+namespace ops {
+constexpr uint32_t bit(Filter::Kind k) { return 1u << static_cast<unsigned>(k); }
+inline constexpr uint32_t kEquality = bit(Filter::Kind::Match) | bit(Filter::Kind::In);
+inline constexpr uint32_t kOrder = bit(Filter::Kind::Lt) | bit(Filter::Kind::Lte) | bit(Filter::Kind::Gt) |
+                                   bit(Filter::Kind::Gte);
+inline constexpr uint32_t kExists = bit(Filter::Kind::Exists);
+}  // namespace ops
+
+/// How a filter value becomes a bound parameter.
+enum class FilterValue {
+  Text,        ///< a JSON string, compared as is
+  LowerText,   ///< a JSON string, lower-cased (connector providers)
+  Amount,      ///< a JSON integer or integer string, compared through the amount sort key
+  BlindIndex,  ///< a JSON string, compared through its keyed HMAC (encrypted columns)
+};
+
+struct FilterKey {
+  std::string name;    ///< the API's key ("open_banking_connection_id")
+  std::string column;  ///< the SQL column it reads ("connection_id")
+  uint32_t ops = ops::kEquality;
+  FilterValue value = FilterValue::Text;
+  std::string blind_domain;  ///< BlindIndex: the HMAC domain ("accounts.name")
+};
+
+/// The keys of one resource. metadata_column empty = no metadata[k] filters.
+struct FilterSpec {
+  std::string resource;
+  std::vector<FilterKey> keys;
+  std::string metadata_column;
+};
+
+using SqlParam = std::variant<std::string, int64_t, std::vector<uint8_t>>;
+
+struct CompiledFilter {
+  std::string sql;  ///< a condition with ? placeholders, e.g. "(psu_id = ? AND amount_key > ?)"
+  std::vector<SqlParam> params;
+};
+
+/// Throws QueryError naming the key for an unknown key, an operator the key does not accept, or a
+/// value of the wrong shape. `blind` computes BlindIndex values (may be null when no key needs it).
+CompiledFilter compile_filter(const Filter& filter, const FilterSpec& spec, const crypto::BlindIndex* blind);
+
+/// Binds params to ?1.. starting at `first` (1-based); returns the next free index.
+int bind_params(SQLite::Statement& s, const std::vector<SqlParam>& params, int first = 1);
+
+/// The allowed keys per resource (research/formance-payments.md §1.1).
+namespace filter_specs {
+const FilterSpec& accounts();
+const FilterSpec& payments();
+const FilterSpec& connectors();
+const FilterSpec& psus();
+const FilterSpec& connections();
+const FilterSpec& link_attempts();
+const FilterSpec& bank_accounts();
+FilterSpec none(const char* resource);  ///< resources without filter keys
+}  // namespace filter_specs
+
+}  // namespace cx::store
