@@ -1,0 +1,128 @@
+// Real processes on loopback for end-to-end tests: free ports, process lifecycle with logs,
+// readiness, and a small v3 API client. Every wait is bounded in count and time.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BUILD = process.env.CX_BUILD_DIR ?? new URL('../../../build', import.meta.url).pathname;
+export const BIN = join(BUILD, 'bin');
+
+/** A TCP port nothing listens on right now (picked by the kernel). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDir(prefix = 'cx-e2e-') {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls fn (async, truthy = done) every intervalMs until timeoutMs; returns its last value or throws. */
+export async function eventually(fn, { timeoutMs = 30000, intervalMs = 100, what = 'condition' } = {}) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  for (let i = 0; Date.now() < end && i < 100000; i++) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+}
+
+/** A child process whose stdout+stderr go to a log file (printed when a test fails). */
+export class Proc {
+  constructor(name, cmd, args, { env = {}, dir } = {}) {
+    this.name = name;
+    this.logPath = join(dir ?? tempDir(), `${name}.log`);
+    const fd = openSync(this.logPath, 'a');
+    this.child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+  log() {
+    try { return readFileSync(this.logPath, 'utf8'); } catch { return ''; }
+  }
+  async stop(signal = 'SIGTERM', timeoutMs = 10000) {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
+    this.child.kill(signal);
+    const timer = sleep(timeoutMs).then(() => { this.child.kill('SIGKILL'); return { code: null, signal: 'TIMEOUT' }; });
+    return Promise.race([this.exited, timer]);
+  }
+}
+
+async function waitHttp(url, timeoutMs = 20000) {
+  await eventually(async () => (await fetch(url)).ok, { timeoutMs, intervalMs: 50, what: url });
+}
+
+/** Starts connectivity-sandbox <provider> on a free port; resolves once it answers. */
+export async function startSandbox(provider, args = [], { dir, readyPath = '/sandbox/console/health' } = {}) {
+  const port = await freePort();
+  const proc = new Proc(`sandbox-${provider}`, join(BIN, 'connectivity-sandbox'),
+    [provider, '--listen', `127.0.0.1:${port}`, ...args], { dir });
+  proc.port = port;
+  proc.url = `http://127.0.0.1:${port}`;
+  await waitHttp(proc.url + readyPath);
+  return proc;
+}
+
+/** Starts connectivityd on a free port with a fresh (or given) data dir and a known token. */
+export async function startDaemon({ dataDir = tempDir('cx-data-'), port, extraArgs = [], env = {} } = {}) {
+  port = port ?? await freePort();
+  const token = 'e2e-token-' + Math.random().toString(36).slice(2);
+  const proc = new Proc('connectivityd', join(BIN, 'connectivityd'), [
+    '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--polling-period-minimum', '1s', ...extraArgs,
+  ], { env: { CONNECTIVITY_API_TOKEN: token, ...env }, dir: dataDir });
+  const d = { proc, port, dataDir, token, url: `http://127.0.0.1:${port}` };
+  d.api = new Api(`${d.url}/api/payments/v3`, token);
+  await waitHttp(`${d.url}/_healthcheck`);
+  return d;
+}
+
+/** A minimal v3 client: JSON in, {status, body, headers} out. */
+export class Api {
+  constructor(base, token) { this.base = base; this.token = token; }
+  async call(method, path, body, { headers = {}, redirect = 'manual' } = {}) {
+    const res = await fetch(this.base + path, {
+      method,
+      redirect,
+      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json;
+    try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
+    return { status: res.status, body: json, headers: res.headers };
+  }
+  get(path) { return this.call('GET', path); }
+  post(path, body) { return this.call('POST', path, body); }
+  /** Every item of a cursor list (follows `next`, bounded). */
+  async all(path, query) {
+    const items = [];
+    let url = path + (path.includes('?') ? '&' : '?') + 'pageSize=100' + (query ? '&query=' + encodeURIComponent(JSON.stringify(query)) : '');
+    for (let i = 0; i < 10000; i++) {
+      const r = await this.get(url);
+      if (r.status !== 200) throw new Error(`GET ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+      items.push(...r.body.cursor.data);
+      if (!r.body.cursor.hasMore) return items;
+      url = path + (path.includes('?') ? '&' : '?') + 'cursor=' + r.body.cursor.next;
+    }
+    throw new Error('too many pages');
+  }
+}
+
+export function cleanup(...dirs) {
+  for (const d of dirs) try { rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ }
+}
