@@ -2,7 +2,7 @@
 
 #include "host/api/errors.hpp"
 #include "host/api/field_rules.hpp"
-#include "host/api/ids.hpp"
+#include "host/util/ids.hpp"
 
 #include <boost/json.hpp>
 
@@ -98,7 +98,7 @@ PsuCreateRequest parse_psu_create(std::string_view body) {
     for (const auto& e : ids->get_array()) {
       std::string field = "bankAccountIDs[" + std::to_string(i++) + "]";
       if (!e.is_string()) throw body_error(field + ": expected a string");
-      auto uuid = normalize_uuid(e.get_string());
+      auto uuid = ids::normalize_uuid(e.get_string());
       if (!uuid) throw validation_error(field + " must be a valid UUID");
       r.bank_account_ids.push_back(*uuid);
     }

