@@ -3,13 +3,42 @@
 #include <botan/aead.h>
 #include <botan/system_rng.h>
 
+#include <pthread.h>
+
+#include <atomic>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 namespace cx::crypto {
 namespace {
 constexpr uint8_t kVersion = 0x01;
 constexpr size_t kPoolMax = 8;  // idle cipher objects kept per direction (≈ concurrent users)
+
+// Nonces: 12 random bytes per value. A getrandom() call costs more than sealing a short field, so
+// each thread draws nonce material from the system RNG in 4 KiB batches. A nonce is public (it is
+// stored beside the ciphertext) and only has to be unique; a forked child refills before use.
+std::atomic<uint64_t> g_fork_generation{0};
+
+void random_nonce(uint8_t out[DataKey::kNonceSize]) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { pthread_atfork(nullptr, nullptr, [] { g_fork_generation.fetch_add(1); }); });
+  struct Batch {
+    uint8_t bytes[4096];
+    size_t used = sizeof bytes;
+    uint64_t generation = 0;
+  };
+  thread_local Batch batch;
+  const uint64_t generation = g_fork_generation.load(std::memory_order_relaxed);
+  if (batch.used + DataKey::kNonceSize > sizeof batch.bytes || batch.generation != generation) {
+    Botan::system_rng().randomize(batch.bytes, sizeof batch.bytes);
+    batch.used = 0;
+    batch.generation = generation;
+  }
+  std::memcpy(out, batch.bytes + batch.used, DataKey::kNonceSize);
+  std::memset(batch.bytes + batch.used, 0, DataKey::kNonceSize);  // never hand the same bytes out twice
+  batch.used += DataKey::kNonceSize;
+}
 }  // namespace
 
 DataKey::DataKey(Botan::secure_vector<uint8_t> key) : key_(std::move(key)) {
@@ -50,7 +79,7 @@ void DataKey::give_back(bool encrypt, std::unique_ptr<Botan::AEAD_Mode> mode) co
 
 std::vector<uint8_t> DataKey::seal(std::string_view aad, std::string_view plaintext) const {
   Botan::secure_vector<uint8_t> buf(kNonceSize + plaintext.size());
-  Botan::system_rng().randomize(buf.data(), kNonceSize);
+  random_nonce(buf.data());
   std::memcpy(buf.data() + kNonceSize, plaintext.data(), plaintext.size());
 
   auto mode = take(true);
