@@ -1,2 +1,172 @@
-#include <cstdio>
-int main() { std::puts("connectivityd"); return 0; }
+// connectivityd — the Connectivity daemon.
+//   connectivityd [--listen HOST:PORT] [--data-dir DIR] [--plugin-dir DIR] [--public-url URL] …
+//   connectivityd keys rotate --new-master-key-file FILE [--data-dir DIR] [--master-key-file OLD]
+// Exit codes: 0 after SIGTERM/SIGINT, 1 when it cannot start (the message says why), 2 on usage.
+#include "host/api/auth.hpp"
+#include "host/api/engine_backend.hpp"
+#include "host/api/http_server.hpp"
+#include "host/api/routes.hpp"
+#include "host/daemon/observability.hpp"
+#include "host/daemon/options.hpp"
+#include "host/engine/duration.hpp"
+#include "host/store/store.hpp"
+#include "host/util/log.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <iostream>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace {
+
+using cx::daemon::Options;
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return std::nullopt;
+  return std::string(v);
+}
+
+std::filesystem::path exe_dir() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::current_path() : p.parent_path();
+}
+
+/// One daemon per data directory: the lock file is held for the process's lifetime.
+int lock_data_dir(const std::filesystem::path& dir) {
+  auto path = dir / "connectivityd.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0)
+    throw std::runtime_error("data directory " + dir.string() + " is in use by another connectivityd (" + path.string() + ")");
+  return fd;
+}
+
+cx::crypto::MasterKey master_key(const Options& o) {
+  cx::crypto::MasterKeySource src;
+  src.file = o.master_key_file;
+  src.base64 = env("CONNECTIVITY_MASTER_KEY");
+  src.data_dir = o.data_dir;
+  return cx::crypto::MasterKey::resolve(src);
+}
+
+std::unique_ptr<cx::store::Database> open_store(const Options& o) {
+  cx::store::DatabaseOptions db;
+  db.path = o.data_dir / "connectivity.db";
+  return std::make_unique<cx::store::Database>(db, master_key(o));
+}
+
+int rotate_keys(const Options& o, const std::filesystem::path& new_key_file) {
+  auto db = open_store(o);
+  cx::store::rotate_master_key(*db, cx::crypto::MasterKey::from_file(new_key_file));
+  std::cout << "every data key is now wrapped by the master key in " << new_key_file.string()
+            << "; start the daemon with --master-key-file " << new_key_file.string() << "\n";
+  return 0;
+}
+
+int serve(Options o) {
+  // Signals are taken by sigwait below: block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::filesystem::create_directories(o.data_dir);
+  std::filesystem::permissions(o.data_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+  int lock_fd = lock_data_dir(o.data_dir);
+  if (o.plugin_dir.empty()) o.plugin_dir = exe_dir() / ".." / "plugins";
+  if (o.public_url.empty()) o.public_url = "http://" + o.listen;
+
+  auto db = open_store(o);
+  cx::plugin::Registry registry;
+  registry.load_directory(o.plugin_dir);
+  for (auto& r : registry.refusals()) cx::util::log().warn("plugin refused: {}", r.message);
+  for (auto& lib : registry.all())
+    cx::util::log().info("plugin {} {} loaded from {}", lib->id(), lib->descriptor().version, lib->path().string());
+
+  cx::engine::EngineOptions eo;
+  eo.public_url = o.public_url;
+  eo.workers = o.workers;
+  auto minimum = cx::engine::parse_duration_ms(o.polling_period_minimum);
+  auto dflt = cx::engine::parse_duration_ms(o.polling_period_default);
+  if (!minimum || !dflt) throw std::runtime_error("--polling-period-minimum / --polling-period-default: not a duration");
+  eo.config.minimum_polling_ms = *minimum;
+  eo.config.default_polling_ms = *dflt;
+  cx::engine::Engine engine(*db, registry, eo);
+
+  cx::api::AuthSettings auth;
+  auth.env_tokens = env("CONNECTIVITY_API_TOKEN");
+  auth.tokens_file = o.tokens_file;
+  auth.data_dir = o.data_dir;
+  auth.insecure_no_auth = o.insecure_no_auth;
+  auth.listen_host = o.host();
+  auto setup = cx::api::configure_auth(auth);
+  auto metrics = std::make_shared<cx::api::Metrics>();
+  cx::api::Api api(setup.authenticator, metrics);
+  cx::api::EngineBackend backend(engine, registry);
+  cx::api::add_all_routes(api, cx::api::Services{*db, backend, CX_VERSION});
+  cx::daemon::observe(*metrics, engine);
+
+  cx::api::ServerOptions so;
+  so.host = o.host();
+  so.port = o.port();
+  so.threads = o.http_threads;
+  cx::api::HttpServer server(api, so);
+  server.bind();
+  engine.start();
+  server.start();
+  cx::util::log().info("connectivityd listening on http://{}:{} (public URL {})", so.host, server.port(), o.public_url);
+  if (setup.generated_token_file)
+    cx::util::log().info("API token generated; read it with: cat {}", setup.generated_token_file->string());
+  if (!setup.authenticator.enabled()) cx::util::log().warn("--insecure-no-auth: the API accepts unauthenticated requests");
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  cx::util::log().info("signal {} received: stopping", sig);
+  server.stop();
+  engine.stop();
+  db.reset();
+  ::close(lock_fd);
+  cx::util::log().info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"connectivityd: the Connectivity v3 API, connector plugins, sync engine and encrypted store"};
+  app.add_option("--listen", o.listen, "HOST:PORT to serve on")->envname("CONNECTIVITY_LISTEN");
+  app.add_option("--data-dir", o.data_dir, "directory of the database and generated keys")->envname("CONNECTIVITY_DATA_DIR");
+  app.add_option("--plugin-dir", o.plugin_dir, "directory of connector plugins (*.so)")->envname("CONNECTIVITY_PLUGIN_DIR");
+  app.add_option("--public-url", o.public_url, "base URL providers and browsers reach this daemon at")
+      ->envname("CONNECTIVITY_PUBLIC_URL");
+  app.add_option("--master-key-file", o.master_key_file, "master key file (else CONNECTIVITY_MASTER_KEY, base64)");
+  app.add_option("--api-tokens-file", o.tokens_file, "API bearer tokens, one per line (else CONNECTIVITY_API_TOKEN)");
+  app.add_flag("--insecure-no-auth", o.insecure_no_auth, "no API authentication (loopback listen address only)");
+  app.add_option("--workers", o.workers, "task worker threads")->check(CLI::Range(1, 64));
+  app.add_option("--http-threads", o.http_threads, "HTTP worker threads")->check(CLI::Range(1, 256));
+  app.add_option("--polling-period-minimum", o.polling_period_minimum, "smallest pollingPeriod a connector may use");
+  app.add_option("--polling-period-default", o.polling_period_default, "pollingPeriod when a connector sets none");
+
+  auto* keys = app.add_subcommand("keys", "master key management");
+  auto* rotate = keys->add_subcommand("rotate", "re-wrap every data key under a new master key");
+  std::filesystem::path new_key;
+  rotate->add_option("--new-master-key-file", new_key, "the new master key (32 bytes, raw or base64)")->required();
+  keys->require_subcommand(1);
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (rotate->parsed()) return rotate_keys(o, new_key);
+    return serve(o);
+  } catch (const std::exception& e) {
+    std::cerr << "connectivityd: " << e.what() << "\n";
+    return 1;
+  }
+}

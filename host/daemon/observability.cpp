@@ -1,0 +1,49 @@
+#include "host/daemon/observability.hpp"
+
+#include <map>
+#include <mutex>
+#include <tuple>
+
+namespace cx::daemon {
+
+namespace {
+const char* outcome_name(int32_t code) {
+  switch (code) {
+    case CX_OK: return "ok";
+    case CX_ERR_INVALID_ARGUMENT: return "invalid_argument";
+    case CX_ERR_UNSUPPORTED: return "unsupported";
+    case CX_ERR_NOT_FOUND: return "not_found";
+    case CX_ERR_AUTH: return "auth";
+    case CX_ERR_RATE_LIMITED: return "rate_limited";
+    case CX_ERR_UPSTREAM: return "upstream";
+    case CX_ERR_TIMEOUT: return "timeout";
+    default: return "internal";
+  }
+}
+
+struct CallCounts {
+  std::mutex mu;
+  std::map<std::tuple<std::string, std::string, std::string>, int64_t> counts;
+};
+}  // namespace
+
+void observe(api::Metrics& metrics, engine::Engine& engine) {
+  auto counts = std::make_shared<CallCounts>();
+  plugin::set_call_observer([counts](const std::string& connector, plugin::Op op, int32_t code, double) {
+    std::lock_guard lock(counts->mu);
+    ++counts->counts[{connector, plugin::op_name(op), outcome_name(code)}];
+  });
+  metrics.set_plugin_calls([counts] {
+    std::lock_guard lock(counts->mu);
+    std::vector<api::Metrics::PluginCall> out;
+    for (auto& [k, n] : counts->counts) out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), n});
+    return out;
+  });
+  metrics.set_task_states([&engine] {
+    auto s = engine.stats();
+    return std::map<std::string, int64_t>{
+        {"running", s.running}, {"succeeded", s.succeeded}, {"failed", s.failed}, {"retried", s.retried}};
+  });
+}
+
+}  // namespace cx::daemon

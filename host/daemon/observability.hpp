@@ -1,0 +1,13 @@
+// Feeds /metrics from the engine: plugin calls by connector, op and outcome, and tasks by state.
+#pragma once
+
+#include "host/api/metrics.hpp"
+#include "host/engine/engine.hpp"
+
+namespace cx::daemon {
+
+/// Installs the plugin call observer and the task-state source. The engine must outlive metrics
+/// scrapes (the daemon stops the HTTP server before the engine).
+void observe(api::Metrics& metrics, engine::Engine& engine);
+
+}  // namespace cx::daemon

@@ -1,0 +1,29 @@
+// connectivityd's command line: every flag also reads an environment variable (in brackets in
+// --help), as DESIGN.md §6 lists them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace cx::daemon {
+
+struct Options {
+  std::string listen = "127.0.0.1:8080";        ///< --listen [CONNECTIVITY_LISTEN]
+  std::filesystem::path data_dir = "./data";    ///< --data-dir [CONNECTIVITY_DATA_DIR]
+  std::filesystem::path plugin_dir;             ///< --plugin-dir [CONNECTIVITY_PLUGIN_DIR]; default <exe>/../plugins
+  std::string public_url;                       ///< --public-url [CONNECTIVITY_PUBLIC_URL]; default http://<listen>
+  std::optional<std::filesystem::path> master_key_file;  ///< --master-key-file (else CONNECTIVITY_MASTER_KEY)
+  std::optional<std::filesystem::path> tokens_file;      ///< --api-tokens-file (else CONNECTIVITY_API_TOKEN)
+  bool insecure_no_auth = false;                ///< --insecure-no-auth (loopback only)
+  int workers = 4;                              ///< --workers
+  std::string polling_period_minimum = "20m";   ///< --polling-period-minimum
+  std::string polling_period_default = "30m";   ///< --polling-period-default
+  int http_threads = 8;                         ///< --http-threads
+
+  std::string host() const { return listen.substr(0, listen.rfind(':')); }
+  int port() const { return std::stoi(listen.substr(listen.rfind(':') + 1)); }
+};
+
+}  // namespace cx::daemon
