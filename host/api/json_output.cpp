@@ -37,12 +37,38 @@ const std::string& serialized_prefix() {
 
 }  // namespace
 
+json::value placeholder(std::string_view text) { return json::value(json::string(raw_prefix() + std::string(text))); }
+
 json::value big_integer(std::string_view digits) {
   if (!money::is_integer_text(digits)) throw std::invalid_argument("not an integer: " + std::string(digits));
   int64_t n = 0;
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
   if (ec == std::errc() && p == digits.data() + digits.size()) return json::value(n);
-  return json::value(json::string(raw_prefix() + money::normalize_integer(digits)));
+  return placeholder(money::normalize_integer(digits));
+}
+
+std::optional<json::value> raw_json(std::string_view text) {
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return std::nullopt;
+  // 16+ digits in a row may be a number Boost.JSON turned into a double: keep the text.
+  size_t run = 0;
+  for (char c : text) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run >= 16) return placeholder(text);
+  }
+  return v;
+}
+
+json::value raw_json_object(std::string_view text) {
+  auto v = raw_json(text);
+  if (!v) return json::object{};
+  if (v->is_object()) return *v;
+  if (v->is_string() && v->get_string().starts_with(raw_prefix())) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && text[first] == '{') return *v;
+  }
+  return json::object{};
 }
 
 std::string serialize_body(const json::value& v) {
@@ -55,10 +81,12 @@ std::string serialize_body(const json::value& v) {
   size_t from = 0;
   while (pos != std::string::npos) {
     out.append(s, from, pos - from);
-    size_t digits_begin = pos + prefix.size();
-    size_t close = s.find('"', digits_begin);  // digits never contain a quote
-    out.append(s, digits_begin, close - digits_begin);
-    from = close + 1;
+    // The placeholder is a serialised JSON string: find its closing quote, skipping escapes.
+    size_t end = pos + 1;
+    while (end < s.size() && s[end] != '"') end += s[end] == '\\' ? 2 : 1;
+    json::value str = json::parse(std::string_view(s).substr(pos, end + 1 - pos));
+    out.append(std::string_view(str.get_string()).substr(raw_prefix().size()));
+    from = end + 1;
     pos = s.find(prefix, from);
   }
   out.append(s, from, std::string::npos);

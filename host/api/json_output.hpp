@@ -1,16 +1,19 @@
-// Response bodies: the {"data":…} and {"cursor":…} envelopes, and money amounts as raw JSON
-// integers of any size.
+// Response bodies: the {"data":…} and {"cursor":…} envelopes, money amounts as raw JSON integers
+// of any size, and provider payloads spliced verbatim.
 //
 // Boost.JSON holds at most 64-bit integers, but amounts are arbitrary-precision decimal text
-// (minor units). big_integer() returns a plain int64 when the amount fits; otherwise it returns a
-// placeholder string "\x01<process nonce>:<digits>". serialize_body() serialises the document and
-// then replaces each quoted placeholder with its bare digits. The nonce is 128 random bits drawn
-// at start-up and never exposed, so no client-supplied string can be mistaken for a placeholder;
-// the digits are validated when the placeholder is made.
+// (minor units) and provider payloads may carry long numbers too. big_integer() returns a plain
+// int64 when the amount fits and raw_json() a parsed value when nothing could lose precision;
+// otherwise both return a placeholder string "\x01<process nonce>:<JSON text>".
+// serialize_body() serialises the document, then replaces each quoted placeholder by its text
+// (unescaped with Boost.JSON). The nonce is 128 random bits drawn at start-up and never exposed,
+// so no client-supplied string can be mistaken for a placeholder; the text is validated as JSON
+// when the placeholder is made.
 #pragma once
 
 #include <boost/json/value.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,7 +23,14 @@ namespace cx::api {
 /// Throws std::invalid_argument when `digits` is not an integer text.
 boost::json::value big_integer(std::string_view digits);
 
-/// Serialises `v`, splicing big integers in as bare JSON numbers.
+/// JSON text (a provider payload) as a value for serialize_body(), kept byte-exact when it holds
+/// numbers Boost.JSON cannot represent. nullopt when `text` is not valid JSON.
+std::optional<boost::json::value> raw_json(std::string_view text);
+
+/// raw_json() restricted to objects: anything else (invalid, array, scalar, null) gives {}.
+boost::json::value raw_json_object(std::string_view text);
+
+/// Serialises `v`, splicing big integers and raw payloads in as bare JSON.
 std::string serialize_body(const boost::json::value& v);
 
 /// {"data": v}

@@ -1,0 +1,88 @@
+// What every handler file shares: the services handlers use, path-parameter decoding (→ 400
+// INVALID_ID), existence checks (→ 404), Backend result unwrapping, and the list-route driver
+// that turns pageSize/cursor/filter into a store PageQuery and a page into the cursor envelope.
+#pragma once
+
+#include "host/api/api.hpp"
+#include "host/api/backend.hpp"
+#include "host/api/cursor.hpp"
+#include "host/store/store.hpp"
+
+#include <boost/json.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace cx::api {
+
+/// Handlers capture a copy; the referenced objects must outlive the Api.
+struct Services {
+  store::Database& db;
+  Backend& backend;
+  std::string version = "dev";  ///< daemon version for /_info
+};
+
+// ---- path parameters ----
+/// The canonical encoded form of a ConnectorID text; 400 INVALID_ID naming `name` when undecodable.
+std::string canonical_connector_id(std::string_view raw, std::string_view name);
+/// The canonical encoded ConnectorID of path parameter `name`; 400 INVALID_ID when undecodable.
+std::string connector_id_param(const RouteContext& c, std::string_view name = "connectorID");
+/// The canonical encoded AccountID; 400 INVALID_ID.
+std::string account_id_param(const RouteContext& c);
+/// The canonical encoded PaymentID; 400 INVALID_ID.
+std::string payment_id_param(const RouteContext& c);
+/// The canonical encoded TaskID; 400 INVALID_ID.
+std::string task_id_param(const RouteContext& c);
+/// A lower-case UUID (PSU, bank account, attempt); 400 INVALID_ID.
+std::string uuid_param(const RouteContext& c, std::string_view name);
+/// An opaque non-empty identifier (connection, schedule).
+std::string opaque_param(const RouteContext& c, std::string_view name);
+
+// ---- existence (404 NOT_FOUND "<what> not found") ----
+store::ConnectorRecord require_connector(store::Database& db, const std::string& id);
+store::PsuRecord require_psu(store::Database& db, const std::string& id);
+
+// ---- responses ----
+/// {"data": v} with that status.
+ApiResponse data_response(int status, boost::json::value v);
+/// {"data":{"taskID": id}} with 202.
+ApiResponse task_accepted(const std::string& task_id);
+/// Throws the Failure as ApiError.
+[[noreturn]] void raise(const Failure& f);
+/// The value of a Backend result, or throws its Failure.
+template <class T>
+T unwrap(Result<T> r) {
+  if (!r) raise(r.error());
+  return std::move(r.value());
+}
+inline void unwrap(Result<void> r) {
+  if (!r) raise(r.error());
+}
+
+// ---- lists ----
+/// One fetched page: its items already rendered, and whether more follow.
+struct RenderedPage {
+  boost::json::array items;
+  bool has_more = false;
+};
+
+/// Runs a list route: reads cursor / pageSize / filter (GET body, else ?query=) / `options`,
+/// calls fetch, answers the cursor envelope with previous/next cursors.
+ApiResponse list_response(const RouteContext& c, const std::function<RenderedPage(const PageRequest&)>& fetch,
+                          boost::json::object options = {});
+
+/// Renders a store page with `render` (the usual fetch body).
+template <class T, class Render>
+RenderedPage render_page(const store::Page<T>& page, Render render) {
+  RenderedPage out;
+  out.has_more = page.has_more;
+  out.items.reserve(page.items.size());
+  for (const auto& item : page.items) out.items.push_back(render(item));
+  return out;
+}
+
+/// Full path of a v3 route ("/api/payments/v3" + suffix).
+std::string v3(std::string_view suffix);
+
+}  // namespace cx::api

@@ -1,0 +1,51 @@
+// Tasks and connector schedules: GET /tasks/{taskID}, /connectors/{id}/schedules[/{sid}[/instances]].
+#include "host/api/errors.hpp"
+#include "host/api/presenters.hpp"
+#include "host/api/routes.hpp"
+
+namespace cx::api {
+namespace {
+
+store::ScheduleRecord require_schedule(store::Database& db, const std::string& connector_id, const std::string& id) {
+  auto sch = db.read([&](store::ReadTx& tx) { return store::schedules::get(tx, id); });
+  if (!sch || sch->connector_id != connector_id) throw not_found("schedule not found");
+  return std::move(*sch);
+}
+
+}  // namespace
+
+void add_task_schedule_routes(Api& api, const Services& s) {
+  api.add("GET", v3("/tasks/{taskID}"), Access::Private, [s](const RouteContext& c) {
+    std::string id = task_id_param(c);
+    auto task = s.db.read([&](store::ReadTx& tx) { return store::tasks::get(tx, id); });
+    if (!task) throw not_found("task not found");
+    return data_response(200, task_json(*task));
+  });
+
+  api.add("GET", v3("/connectors/{connectorID}/schedules"), Access::Private, [s](const RouteContext& c) {
+    std::string cid = connector_id_param(c);
+    require_connector(s.db, cid);
+    return list_response(c, [&](const PageRequest& r) {
+      auto page = s.db.read([&](store::ReadTx& tx) { return store::schedules::list(tx, cid, r.query); });
+      return render_page(page, schedule_json);
+    });
+  });
+
+  api.add("GET", v3("/connectors/{connectorID}/schedules/{scheduleID}"), Access::Private, [s](const RouteContext& c) {
+    std::string cid = connector_id_param(c);
+    return data_response(200, schedule_json(require_schedule(s.db, cid, opaque_param(c, "scheduleID"))));
+  });
+
+  api.add("GET", v3("/connectors/{connectorID}/schedules/{scheduleID}/instances"), Access::Private,
+          [s](const RouteContext& c) {
+            std::string cid = connector_id_param(c);
+            auto sch = require_schedule(s.db, cid, opaque_param(c, "scheduleID"));
+            return list_response(c, [&](const PageRequest& r) {
+              auto page =
+                  s.db.read([&](store::ReadTx& tx) { return store::schedule_instances::list(tx, sch.id, r.query); });
+              return render_page(page, schedule_instance_json);
+            });
+          });
+}
+
+}  // namespace cx::api
