@@ -36,7 +36,8 @@ struct AccountRecord {
 
 namespace accounts {
 /// Inserts unless the id exists (then nothing changes). True when inserted; an insert emits
-/// SAVED_ACCOUNT (payload: the account without raw). InvalidReference on unknown connector/PSU.
+/// SAVED_ACCOUNT (payload: the account without name and raw). InvalidReference on unknown
+/// connector/PSU; InvalidValue on a type other than INTERNAL|EXTERNAL|UNKNOWN.
 bool insert(WriteTx& tx, const AccountRecord& a);
 std::optional<AccountRecord> get(Tx& tx, std::string_view id);
 /// Filter keys: id reference connector_id type default_asset psu_id open_banking_connection_id

@@ -34,7 +34,9 @@ struct ConnectionRecord {
 
 namespace connections {
 /// Inserts, or updates status, error, metadata, access token and updated_at of an existing
-/// (psu, connector, connection_id), keeping created_at. InvalidReference on unknown PSU/connector.
+/// (psu, connector, connection_id), keeping created_at; an absent access_token (or
+/// data_updated_at) keeps the stored one. InvalidReference on unknown PSU/connector; InvalidValue
+/// on a status other than ACTIVE|ERROR.
 void upsert(WriteTx& tx, const ConnectionRecord& c);
 std::optional<ConnectionRecord> get(Tx& tx, std::string_view psu_id, std::string_view connector_id,
                                     std::string_view connection_id);

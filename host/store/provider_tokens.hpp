@@ -11,7 +11,8 @@
 
 namespace cx::store::provider_tokens {
 
-/// Inserts or replaces. InvalidReference when the PSU or connector does not exist.
+/// Inserts or replaces. InvalidReference when the PSU is not forwarded to the connector
+/// (forwarded_users::insert first); the token goes with the forwarded user.
 void put(WriteTx& tx, std::string_view psu_id, std::string_view connector_id, const TokenValue& token);
 std::optional<TokenValue> get(Tx& tx, std::string_view psu_id, std::string_view connector_id);
 bool remove(WriteTx& tx, std::string_view psu_id, std::string_view connector_id);

@@ -17,6 +17,10 @@
 //   when the row is a PSU's (so deleting the PSU shreds it), else the connector, else the bank
 //   account. Data keys are wrapped by the master key (crypto/master_key.hpp); a key check value
 //   in the database refuses a wrong master key at open.
+// * Sealed values are AES-256-GCM with a random 96-bit nonce ([0x01][nonce][ciphertext][tag]);
+//   a value that fails to authenticate is a DecryptError naming table/column/row, never "".
+//   Received webhook bodies are sealed under the connector's key (they cannot be tied to a PSU
+//   when they arrive), so deleting a PSU does not shred them: prune them on a retention period.
 // * Metadata filters: metadata of accounts, payments, PSUs, connections and bank accounts stays
 //   clear JSON and `metadata[k]` $match compiles to an exact json_each lookup. By contract
 //   metadata is not a place for personal data (plugins and API clients put provider ids and
