@@ -123,6 +123,7 @@ HttpServer::HttpServer(const Api& api, ServerOptions options)
   s.set_payload_max_length(kMaxBodyBytes);
   s.set_read_timeout(options_.read_timeout_seconds, 0);
   s.set_keep_alive_timeout(options_.keep_alive_seconds);
+  s.set_keep_alive_max_count(static_cast<size_t>(std::max(1, options_.keep_alive_max_requests)));
 
   auto handler = [&api](const httplib::Request& req, httplib::Response& res) {
     ApiResponse out;

@@ -24,6 +24,7 @@ struct ServerOptions {
   int threads = 8;   ///< worker threads
   int read_timeout_seconds = 10;
   int keep_alive_seconds = 5;
+  int keep_alive_max_requests = 1000;  ///< requests served on one connection before it closes
 };
 
 class HttpServer {
