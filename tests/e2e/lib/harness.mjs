@@ -63,18 +63,19 @@ export class Proc {
   }
 }
 
+/** Waits until url answers at all (any status: the server is up). */
 async function waitHttp(url, timeoutMs = 20000) {
-  await eventually(async () => (await fetch(url)).ok, { timeoutMs, intervalMs: 50, what: url });
+  await eventually(async () => { await fetch(url); return true; }, { timeoutMs, intervalMs: 50, what: url });
 }
 
 /** Starts connectivity-sandbox <provider> on a free port; resolves once it answers. */
-export async function startSandbox(provider, args = [], { dir, readyPath = '/sandbox/console/health' } = {}) {
+export async function startSandbox(provider, args = [], { dir } = {}) {
   const port = await freePort();
   const proc = new Proc(`sandbox-${provider}`, join(BIN, 'connectivity-sandbox'),
     [provider, '--listen', `127.0.0.1:${port}`, ...args], { dir });
   proc.port = port;
   proc.url = `http://127.0.0.1:${port}`;
-  await waitHttp(proc.url + readyPath);
+  await waitHttp(proc.url + '/');
   return proc;
 }
 
