@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 FAILURES = []
@@ -165,6 +166,51 @@ def wait_hooks(n, timeout=10):
 
 
 # ------------------------------------------------------------------------------------ scenario
+def walk_hosted_link(api, base, hook_url, cid):
+    """Clicks through the Hosted Link pages as a browser would: institution, bad then good
+    credentials, a second institution, Finish -> 303 and one SESSION_FINISHED with two tokens."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+    opener = urllib.request.build_opener(NoRedirect)
+    lt = api.ok("/link/token/create", {
+        "client_name": "Walk", "language": "en", "country_codes": ["US", "GB"], "user": {"client_user_id": cid},
+        "products": ["transactions"], "webhook": hook_url + "/all?attemptID=walk",
+        "hosted_link": {"completion_redirect_uri": "https://app.example/walked"}})
+    url = lt["hosted_link_url"]
+    start = len(Hooks.received)
+    page = opener.open(url).read().decode()
+    links = re.findall(r'href="(/hl/[A-Za-z0-9]+/institution/(ins_[0-9]+))"', page)
+    if len(links) < 3 or "ins_120002" not in [i for _, i in links]:
+        fail(f"hosted link lists {links}")
+    form = opener.open(base + links[0][0]).read().decode()
+    action = re.search(r'action="(/hl/[A-Za-z0-9]+/login)"', form).group(1)
+
+    def login(inst, user, password):
+        data = urllib.parse.urlencode({"institution_id": inst, "username": user, "password": password}).encode()
+        return opener.open(urllib.request.Request(base + action, data=data, method="POST")).read().decode()
+    bad = login(links[0][1], "user_good", "wrong")
+    if 'data-error-code="INVALID_CREDENTIALS"' not in bad:
+        fail("bad credentials did not show INVALID_CREDENTIALS")
+    if 'id="connected"' not in login(links[0][1], "user_good", "pass_good"):
+        fail("good credentials did not connect")
+    if 'id="connected"' not in login("ins_120002", "user_good", "pass_good"):
+        fail("second institution did not connect")
+    finish = re.search(r'action="(/hl/[A-Za-z0-9]+/finish)"', opener.open(url).read().decode()).group(1)
+    try:
+        opener.open(urllib.request.Request(base + finish, data=b"", method="POST"))
+        fail("finish did not redirect")
+    except urllib.error.HTTPError as e:
+        if e.code != 303 or e.headers["Location"] != "https://app.example/walked":
+            fail(f"finish: {e.code} {e.headers.get('Location')}")
+    hooks = wait_hooks(start + 3)[start:]
+    codes = [json.loads(b)["webhook_code"] for _, _, b in hooks]
+    if codes != ["ITEM_ADD_RESULT", "ITEM_ADD_RESULT", "SESSION_FINISHED"]:
+        fail(f"walk webhooks: {codes}")
+    elif len(json.loads(hooks[2][2])["public_tokens"]) != 2:
+        fail("multi-item session did not carry two public tokens")
+
+
 def run(api, base, hook_url, schemas):
     cid = "psu-0001"
     user = api.ok("/user/create", {"client_user_id": cid})
@@ -217,6 +263,8 @@ def run(api, base, hook_url, schemas):
     if finished["status"] != "SUCCESS" or len(finished["public_tokens"]) != 1:
         fail(f"SESSION_FINISHED: {finished}")
     api.error("/webhook_verification_key/get", {"key_id": "nope"}, 400, "INVALID_WEBHOOK_VERIFICATION_KEY_ID")
+
+    walk_hosted_link(api, base, hook_url, cid)
 
     got = api.ok("/link/token/get", {"link_token": lt["link_token"]})
     if got["link_sessions"][0]["results"]["item_add_results"][0]["public_token"] != finished["public_tokens"][0]:
