@@ -67,30 +67,44 @@ const std::string kDeletedMark = "~deleted";  // sorts after every "YYYY-MM-DD H
 
 std::string sync_key(const std::string& connection_id) { return "connection-sync/" + connection_id; }
 
-/// False when an update of this connection newer than `last_update` was already applied.
-bool fresh_and_remember(const cx::Host& host, const std::string& connection_id, const std::optional<std::string>& last_update) {
+/// How a delivery compares with what was already applied for its connection.
+enum class Freshness { kCurrent, kStale, kDeleted };
+
+/// Classifies a delivery by connection.last_update against the newest one applied (kept in
+/// the host's state service), and remembers it when newer.
+Freshness freshness(const cx::Host& host, const std::string& connection_id, const std::optional<std::string>& last_update) {
   auto seen = host.state_get(sync_key(connection_id));
-  if (seen && (*seen == kDeletedMark || (last_update && *last_update < *seen))) return false;
+  if (seen && *seen == kDeletedMark) return Freshness::kDeleted;
+  if (seen && last_update && *last_update < *seen) return Freshness::kStale;
   if (last_update && (!seen || *last_update > *seen)) host.state_put(sync_key(connection_id), *last_update);
-  return true;
+  return Freshness::kCurrent;
 }
 
 /// Responses for one synced Connection object (CONNECTION_SYNCED.connection, or an element of
-/// USER_SYNCED.connections).
+/// USER_SYNCED.connections). A stale delivery (overtaken by a newer one) keeps only what cannot
+/// have changed since: accounts, booked transactions and deletions; its pending rows, balances
+/// and connection state are outdated and dropped, so it cannot resurrect a provisional payment.
 void translate_connection(const json::object& connection, std::optional<std::string> user_id, const cx::Host& host,
                           json::array& responses) {
   auto connection_id = id_text(connection.if_contains("id"));
   if (!connection_id) throw cx::invalid("connection.id", "webhook connection has no id");
   if (!user_id) user_id = id_text(connection.if_contains("id_user"));
-  if (!fresh_and_remember(host, *connection_id, string_member(connection, "last_update"))) {
-    host.warn("powens: ignoring an out-of-date CONNECTION_SYNCED for connection " + *connection_id);
+  Freshness f = freshness(host, *connection_id, string_member(connection, "last_update"));
+  if (f == Freshness::kDeleted) {
+    host.warn("powens: ignoring CONNECTION_SYNCED for deleted connection " + *connection_id);
     return;
   }
+  bool stale = f == Freshness::kStale;
+  if (stale) host.warn("powens: CONNECTION_SYNCED for connection " + *connection_id + " is out of date; keeping booked rows only");
   int64_t now = host.now_ms();
   json::array events = connection_events(connection, user_id, now);
   bool active = !events.empty() && events.front().as_object().contains("userConnectionReconnected");
-  for (auto& e : events) responses.push_back(e);
-  if (!active) return;
+  if (!active) {
+    if (!stale) for (auto& e : events) responses.push_back(e);
+    return;
+  }
+  if (!stale)
+    for (auto& e : events) responses.push_back(e);
 
   Owner owner{user_id, connection_id};
   std::vector<cx::Account> accounts, externals;
@@ -112,12 +126,15 @@ void translate_connection(const json::object& connection, std::optional<std::str
       if (auto* txs = array_member(a, "transactions"))
         for (auto& t : *txs) {
           if (!t.is_object()) continue;
+          if (stale && truthy_member(t.get_object(), "coming") && !truthy_member(t.get_object(), "deleted")) continue;
           map_transaction(t.get_object(), acc->reference, asset, owner, batch);
           if (auto ext = map_counterparty(t.get_object(), owner, now); ext && external_refs.insert(ext->reference).second)
             externals.push_back(std::move(*ext));
         }
-      if (auto b = map_balance(a, owner, now, &why)) balances.push_back(std::move(*b));
-      else host.warn("powens: no balance for account " + acc->reference + ": " + why);
+      if (!stale) {
+        if (auto b = map_balance(a, owner, now, &why)) balances.push_back(std::move(*b));
+        else host.warn("powens: no balance for account " + acc->reference + ": " + why);
+      }
       accounts.push_back(std::move(*acc));
     }
   log_rejections(host, "account", rejected);

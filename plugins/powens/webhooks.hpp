@@ -24,9 +24,11 @@ std::vector<cx::WebhookConfig> webhook_configs(const std::string& secret);
 boost::json::object verify_webhook(const boost::json::object& request);
 
 /// translate_webhook: {name, webhook, config} -> {"responses": [...]} (sdk/OPS.md "Webhooks").
-/// CONNECTION_SYNCED deliveries older than the last one applied for that connection (by
-/// connection.last_update, remembered through the host's state service) translate to no
-/// responses, so an out-of-order delivery cannot resurrect a provisional payment.
+/// A CONNECTION_SYNCED older than the last one applied for its connection (by
+/// connection.last_update, remembered through the host's state service) keeps only accounts,
+/// booked transactions and deletions, so an out-of-order delivery neither loses history nor
+/// resurrects a provisional payment or an outdated balance or state; one for a connection
+/// already deleted translates to nothing.
 boost::json::object translate_webhook(const boost::json::object& request, const cx::Host& host);
 
 }  // namespace powens

@@ -196,18 +196,37 @@ TEST_CASE("CONNECTION_SYNCED: consent close to expiry adds a pending disconnect 
   CHECK(response_with(later, "userConnectionPendingDisconnect") == nullptr);
 }
 
-TEST_CASE("CONNECTION_SYNCED delivered out of order is not applied over a newer one") {
+TEST_CASE("CONNECTION_SYNCED delivered out of order keeps booked rows but cannot resurrect a provisional one") {
   Fixture f;
   auto newer = synced_body("null", "2024-07-03 09:00:00",
                            tx_json(100, 5, "-5", true, R"(,"deleted":"2024-07-03 09:00:00")") + "," + tx_json(101, 5, "-5"));
-  auto older = synced_body("null", "2024-07-01 09:00:00", tx_json(100, 5, "-5", true));
+  auto older = synced_body("\"SCARequired\"", "2024-07-01 09:00:00", "");
+  auto older_active = synced_body("null", "2024-07-01 09:00:00",
+                                  tx_json(99, 5, "-7") + "," + tx_json(100, 5, "-5", true) + "," +
+                                      tx_json(98, 5, "-1", true, R"(,"deleted":"2024-07-01 08:00:00")"));
   auto o1 = f.d().call_ok(&cx_connector::translate_webhook, translate_req("CONNECTION_SYNCED", newer));
   CHECK(response_with(o1, "paymentsToDelete") != nullptr);
-  auto o2 = f.d().call_ok(&cx_connector::translate_webhook, translate_req("CONNECTION_SYNCED", older));
-  CHECK(o2.at("responses").as_array().empty());  // would have resurrected the provisional 100
-  // A duplicate of the newer delivery is applied again (idempotent in the host).
-  auto o3 = f.d().call_ok(&cx_connector::translate_webhook, translate_req("CONNECTION_SYNCED", newer));
-  CHECK(response_with(o3, "payments") != nullptr);
+  CHECK(response_with(o1, "balances") != nullptr);
+
+  // The older delivery arrives late: its booked row 99 and deletion of 98 are kept; the pending
+  // 100, the outdated balance and the outdated state are not.
+  auto o2 = f.d().call_ok(&cx_connector::translate_webhook, translate_req("CONNECTION_SYNCED", older_active));
+  auto* payments = response_with(o2, "payments");
+  REQUIRE(payments != nullptr);
+  REQUIRE(payments->as_array().size() == 1);
+  CHECK(payments->as_array()[0].at("reference") == "99");
+  CHECK(response_with(o2, "paymentsToDelete")->as_array()[0].at("reference") == "98");
+  CHECK(response_with(o2, "balances") == nullptr);
+  CHECK(response_with(o2, "userConnectionReconnected") == nullptr);
+  CHECK(response_with(o2, "accounts") != nullptr);
+  // An outdated error state does not disconnect a connection that is healthy since.
+  auto o3 = f.d().call_ok(&cx_connector::translate_webhook, translate_req("CONNECTION_SYNCED", older));
+  CHECK(o3.at("responses").as_array().empty());
+  // A duplicate of the newer delivery is applied again in full (idempotent in the host).
+  auto o4 = f.d().call_ok(&cx_connector::translate_webhook, translate_req("CONNECTION_SYNCED", newer));
+  CHECK(response_with(o4, "payments") != nullptr);
+  CHECK(response_with(o4, "balances") != nullptr);
+  CHECK(response_with(o4, "userConnectionReconnected") != nullptr);
 }
 
 TEST_CASE("CONNECTION_DELETED, USER_DELETED and USER_SYNCED") {
