@@ -405,3 +405,61 @@ TEST_CASE("interop: API faults surface as retryable statuses and malformed amoun
   for (auto& [level, msg] : host.logs()) rejections += level == CX_LOG_ERROR && msg.find("rejected") != std::string::npos;
   CHECK(rejections >= malformed);
 }
+
+TEST_CASE("interop: duplicate, out-of-order and forged webhooks still converge on the truth") {
+  if (!std::filesystem::exists(CX_SANDBOX_BIN)) return;
+  SandboxProcess sbx({"--faults", R"({"duplicateWebhookRate":0.5,"outOfOrderWebhookRate":0.5,"outOfOrderDelayMs":400,"badSignatureRate":0.5})"});
+  Receiver rx;
+  cx::testing::FakeHost host;
+  use_real_http(host);
+  json::object cfg{{"name", "faults"}, {"clientID", "cx-sandbox-client"}, {"clientSecret", "cx-sandbox-secret"},
+                   {"configurationToken", "cx-sandbox-config-token"}, {"domain", "sandbox"}, {"endpoint", sbx.base},
+                   {"webviewURL", sbx.base}, {"maxConnectionsPerLink", 1}};
+  cx::testing::Driver d(descriptor(), host, json::serialize(cfg));
+  auto configs = d.call_ok(&cx_connector::create_webhooks, json::object{{"connectorID", "c1"}}).at("configs").as_array();
+  httplib::Client console(sbx.base);
+  REQUIRE(console.Post("/sandbox/console/webhooks",
+                       json::serialize(json::object{{"event", "CONNECTION_SYNCED"}, {"url", rx.url("/hooks/connection-synced")}}),
+                       "application/json"));
+  auto created = d.call_ok(&cx_connector::create_user, json::object{{"psu", json::object{{"id", "p"}}}}).as_object();
+  json::object user{{"providerUserID", created.at("providerUserID")}, {"accessToken", created.at("permanentToken")}};
+  auto link = std::string(d.call_ok(&cx_connector::create_user_link,
+                                    json::object{{"forwardedUser", user}, {"redirectURL", "http://127.0.0.1:9/r"}, {"callbackState", "s"}})
+                              .at("link").as_string());
+  auto origin = powens::url_origin(link).value();
+  REQUIRE(httplib::Client(origin).Get(link.substr(origin.size()) + "&sandbox_auto=1"));
+  for (int i = 0; i < 3; ++i) REQUIRE(console.Post("/sandbox/console/clock", R"({"advance":"30h"})", "application/json"));
+  // Wait until the sandbox has delivered everything.
+  for (int i = 0; i < 200; ++i) {
+    auto st = get_json(sbx.base, "/sandbox/console/deliveries");
+    if (st.at("queued").as_int64() == 0 && st.at("inFlight").as_int64() == 0 && st.at("deliveries").as_array().size() >= 4) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  Store store;
+  std::set<std::string> keys;
+  size_t refused = 0, duplicates = 0;
+  std::vector<Receiver::Hook> hooks;
+  {
+    std::lock_guard l(rx.mu);
+    hooks = rx.hooks;
+  }
+  for (auto& h : hooks) {
+    auto req = webhook_request(rx, h, configs);
+    auto verified = d.call(&cx_connector::verify_webhook, req);
+    if (verified.code != CX_OK) {
+      ++refused;
+      continue;
+    }
+    std::string key(verified.json().at("idempotencyKey").as_string());
+    if (!keys.insert(key).second) {
+      ++duplicates;  // the host stores a delivery once per idempotency key
+      continue;
+    }
+    store.apply_responses(d.call_ok(&cx_connector::translate_webhook, req));
+  }
+  INFO("hooks " << hooks.size() << ", refused " << refused << ", duplicates " << duplicates);
+  CHECK(refused > 0);
+  CHECK(duplicates > 0);
+  auto truth = get_json(sbx.base, "/sandbox/console/truth?user=" + std::string(created.at("providerUserID").as_string()));
+  CHECK(store.rows() == truth_rows(truth));
+}
