@@ -24,7 +24,7 @@ inline constexpr const char* kTransfer = "TRANSFER";
 inline constexpr const char* kOther = "OTHER";
 }  // namespace payment_type
 
-/// Payment statuses (a subset; the full list is in sdk/schemas/payment.json).
+/// Payment statuses (a subset; the full list is $defs/PaymentStatus in sdk/schemas/common.json).
 namespace payment_status {
 inline constexpr const char* kPending = "PENDING";
 inline constexpr const char* kSucceeded = "SUCCEEDED";

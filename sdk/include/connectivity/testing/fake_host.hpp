@@ -185,6 +185,7 @@ class Driver {
     return o;
   }
   Outcome call(Slot slot, const boost::json::value& request) const { return call(slot, boost::json::serialize(request)); }
+  Outcome call(Slot slot, const char* request_json) const { return call(slot, std::string_view(request_json)); }
 
   /// Calls one op and throws std::runtime_error unless it returned CX_OK.
   boost::json::value call_ok(Slot slot, std::string_view request_json) const {
@@ -195,6 +196,7 @@ class Driver {
   boost::json::value call_ok(Slot slot, const boost::json::value& request) const {
     return call_ok(slot, boost::json::serialize(request));
   }
+  boost::json::value call_ok(Slot slot, const char* request_json) const { return call_ok(slot, std::string_view(request_json)); }
 
  private:
   const cx_connector* d_;
