@@ -10,9 +10,7 @@ int64_t append(WriteTx& tx, std::string_view type, const boost::json::value& pay
   s.bind(2, sql::json_text(payload));
   s.bind(3, tx.now());
   s.exec();
-  SQLite::Statement& id = tx.prepare("SELECT last_insert_rowid()");
-  id.executeStep();
-  return id.getColumn(0).getInt64();
+  return tx.last_insert_rowid();
 }
 
 std::vector<EventRecord> after(Tx& tx, int64_t after_seq, int limit) {

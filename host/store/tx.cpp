@@ -20,6 +20,8 @@ void Tx::exec(const std::string& sql) { conn_.db().exec(sql); }
 
 int Tx::changes() const { return conn_.db().getChanges(); }
 
+int64_t Tx::last_insert_rowid() const { return conn_.db().getLastInsertRowid(); }
+
 int64_t Tx::now() const { return db_.now(); }
 
 std::shared_ptr<const crypto::DataKey> Tx::data_key(const std::string& owner) { return load_key(owner); }

@@ -39,6 +39,8 @@ class Tx {
   void exec(const std::string& sql);
   /// Rows changed by the last INSERT/UPDATE/DELETE on this connection.
   int changes() const;
+  /// Rowid of the last successful INSERT on this connection.
+  int64_t last_insert_rowid() const;
 
   /// The database's clock: UTC milliseconds since the epoch.
   int64_t now() const;
