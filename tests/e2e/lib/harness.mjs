@@ -1,6 +1,6 @@
 // Real processes on loopback for end-to-end tests: free ports, process lifecycle with logs,
 // readiness, and a small v3 API client. Every wait is bounded in count and time.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,4 +126,44 @@ export class Api {
 
 export function cleanup(...dirs) {
   for (const d of dirs) try { rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ }
+}
+
+/** Prints the logs of the given processes (daemons, sandboxes or Procs) to stderr. */
+export function printLogs(...procs) {
+  for (const p of procs) {
+    const proc = p?.proc ?? p;
+    if (!proc?.log) continue;
+    console.error(`----- ${proc.name} log (${proc.logPath}) -----\n${proc.log()}\n----- end of ${proc.name} log -----`);
+  }
+}
+
+/**
+ * Runs body(); when it throws, stops the processes of procs() (evaluated then, so processes
+ * started inside body are included; stopping flushes their logs) and prints their logs before
+ * rethrowing.
+ */
+export async function withLogsOnFailure(procs, body) {
+  try {
+    return await body();
+  } catch (e) {
+    const list = procs().filter(Boolean);
+    for (const p of list) await (p.proc ?? p).stop('SIGTERM', 5000);
+    printLogs(...list);
+    throw e;
+  }
+}
+
+/**
+ * One value from the daemon's SQLite file through the sqlite3 command-line shell, read-only
+ * (null when sqlite3 is not installed). For assertions about rows the API does not show.
+ */
+export function sqliteScalar(dataDir, sql) {
+  let out;
+  try {
+    out = execFileSync('sqlite3', ['-readonly', join(dataDir, 'connectivity.db'), sql], { timeout: 10000 });
+  } catch (e) {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  }
+  return out.toString().trim();
 }
