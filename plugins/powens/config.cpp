@@ -136,7 +136,10 @@ Config parse_config(const boost::json::object& c) {
   if (auto* v = c.if_contains("pageSize"); v && !v->is_null()) {
     auto n = integer_of(*v);
     if (!n || *n < 1 || *n > kMaxPageSize) p.add("pageSize", "must be an integer between 1 and 1000");
-    else cfg.page_size = *n;
+    else {
+      cfg.page_size = *n;
+      cfg.page_size_set = true;
+    }
   }
   if (auto* v = c.if_contains("pollingPeriod"); v && !v->is_null()) {
     if (!v->is_string() || !is_duration(v->get_string())) p.add("pollingPeriod", "must be a positive duration such as \"30m\"");

@@ -19,6 +19,7 @@ struct Config {
   std::string endpoint;            ///< API root without "/2.0" and without trailing '/' ("endpoint")
   int64_t max_connections_per_link = 1;  ///< webview max_connections, >= 1
   int64_t page_size = 25;                ///< transactions page size (Powens limit), 1..1000
+  bool page_size_set = false;            ///< pageSize given in the config (it then wins over the host's hint)
   std::string polling_period = "30m";    ///< Go-style duration, e.g. "30m", "1h30m"
   std::string webview_url = "https://webview.powens.com";  ///< webview base URL, no trailing '/'
 

@@ -56,8 +56,9 @@ class Connector final : public cx::Connector {
   /// Task tree: accounts per connection (periodic) -> balances from the account payload,
   /// payments and counterparties per account (periodic, watermarked); webhooks once.
   json::value install(const cx::Call&) override {
-    json::array children{task("FETCH_BALANCES", "fetch_balances", true), task("FETCH_PAYMENTS", "fetch_payments", true),
-                         task("FETCH_EXTERNAL_ACCOUNTS", "fetch_external_accounts", true)};
+    // Children run once per account each time their periodic parent runs (sdk/schemas common.json Task).
+    json::array children{task("FETCH_BALANCES", "fetch_balances", false), task("FETCH_PAYMENTS", "fetch_payments", false),
+                         task("FETCH_EXTERNAL_ACCOUNTS", "fetch_external_accounts", false)};
     return json::object{{"workflow", json::array{task("FETCH_ACCOUNTS", "fetch_accounts", true, std::move(children)),
                                                  task("CREATE_WEBHOOKS", "create_webhooks", false)}}};
   }

@@ -51,7 +51,10 @@ const json::object& parent_account(const Context& ctx, const char* op) {
   return *ctx.parent;
 }
 
+/// The Powens `limit`: the config's pageSize when the operator set one, else the host's
+/// pageSize hint (capped at Powens' 1000), else the default 25.
 int64_t page_size(const cx::Call& call, const Client& client) {
+  if (client.config().page_size_set) return client.config().page_size;
   if (auto* p = call.object().if_contains("pageSize"); p && p->is_int64() && p->get_int64() > 0)
     return std::min<int64_t>(p->get_int64(), kMaxPageSize);
   return client.config().page_size;

@@ -117,14 +117,18 @@ TEST_CASE("fetch_payments: a next link outside the configured endpoint is refuse
   CHECK(f.host.requests().empty());
 }
 
-TEST_CASE("fetch_payments: the config pageSize is the limit when the host sends none, capped at 1000") {
+TEST_CASE("fetch_payments: the config pageSize wins; else the host's hint capped at 1000; else 25") {
+  auto limit_of = [](json::object cfg, int hint) {
+    Fixture f(std::move(cfg));
+    f.host.push_response(200, tx_page(""));
+    f.d().call_ok(&cx_connector::fetch_payments, fetch_request(parent_account(5, "EUR/2", json::object{}), nullptr, hint));
+    return powens::query_param(f.host.requests().back().url, "limit").value_or("");
+  };
   auto cfg = valid_config();
   cfg["pageSize"] = 7;
-  Fixture f(cfg);
-  f.host.push_response(200, tx_page(""));
-  f.d().call_ok(&cx_connector::fetch_payments, fetch_request(parent_account(5, "EUR/2", json::object{})));
-  CHECK(powens::query_param(f.host.requests().back().url, "limit") == "7");
-  f.host.push_response(200, tx_page(""));
-  f.d().call_ok(&cx_connector::fetch_payments, fetch_request(parent_account(5, "EUR/2", json::object{}), nullptr, 5000));
-  CHECK(powens::query_param(f.host.requests().back().url, "limit") == "1000");
+  CHECK(limit_of(cfg, 100) == "7");
+  CHECK(limit_of(cfg, 0) == "7");
+  CHECK(limit_of(valid_config(), 100) == "100");
+  CHECK(limit_of(valid_config(), 5000) == "1000");
+  CHECK(limit_of(valid_config(), 0) == "25");
 }
