@@ -58,8 +58,12 @@ export class Proc {
   async stop(signal = 'SIGTERM', timeoutMs = 10000) {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
     this.child.kill(signal);
-    const timer = sleep(timeoutMs).then(() => { this.child.kill('SIGKILL'); return { code: null, signal: 'TIMEOUT' }; });
-    return Promise.race([this.exited, timer]);
+    let handle;
+    const timer = new Promise((resolve) => {
+      handle = setTimeout(() => { this.child.kill('SIGKILL'); resolve({ code: null, signal: 'TIMEOUT' }); }, timeoutMs);
+    });
+    // The timer is cleared once the process exits, so it does not hold the test process open.
+    return Promise.race([this.exited, timer]).finally(() => clearTimeout(handle));
   }
 }
 
