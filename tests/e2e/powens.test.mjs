@@ -5,12 +5,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { startDaemon, eventually, cleanup, withLogsOnFailure, sqliteScalar } from './lib/harness.mjs';
+import { startDaemon, eventually, cleanup, withLogsOnFailure, sqliteScalar, sleep } from './lib/harness.mjs';
 import {
   startPowensSandbox, linkedPsu, installPowens, createForwardedPsu, createLink, linkAutomatically, attemptStatus,
   deliveriesDrained, truthOf, storedOf, views, differences, assertEqualsTruth, console_, webhookURL,
 } from './lib/powens.mjs';
 
+const POLL = '2s';
+const POLL_MS = 2000;
 const running = [];
 const dirs = [];
 
@@ -40,7 +42,9 @@ test('Powens: link through the v3 API, sync equal to the truth, forged webhook, 
     let connectorID;
 
     await t.test('the whole flow: install, PSU, forward, create-link, webview, redirect, completed attempt', async () => {
-      connectorID = await installPowens(d, sbx);
+      // A short polling period: the periodic fetches run between and after the webhooks, and
+      // both paths must agree on what is stored.
+      connectorID = await installPowens(d, sbx, { pollingPeriod: POLL });
       const connectors = await d.api.all('/connectors');
       assert.ok(connectors.some((c) => c.id === connectorID && c.provider === 'powens'), 'installed connector is listed');
 
@@ -68,7 +72,9 @@ test('Powens: link through the v3 API, sync equal to the truth, forged webhook, 
     });
 
     await t.test('stored accounts, latest balances, counterparties and payments equal the sandbox truth', async () => {
-      const { want } = await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 60000 });
+      await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 60000 });
+      await sleep(POLL_MS * 1.5);
+      const { want } = await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 1000, label: 'a polling period later: ' });
       assert.ok(want.accounts.length >= 5 && want.payments.length > 50, `truth is not trivial: ${want.accounts.length} accounts, ${want.payments.length} payments`);
       assert.ok(want.payments.some((p) => p.status === 'PENDING'), 'the truth has pending payments');
       assert.ok(new Set(want.balances.map((b) => b.asset)).size >= 3, 'several currencies');
@@ -113,6 +119,8 @@ test('Powens: link through the v3 API, sync equal to the truth, forged webhook, 
       assert.ok(truth.deletedTransactions.length >= clock.replaced.length, 'the truth lists the replaced rows as deleted');
 
       await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 60000, label: 'after the clock moved 48h: ' });
+      await sleep(POLL_MS * 1.5); // a polling run after the webhooks must not bring anything back
+      await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 1000, label: 'a polling period after the clock moved: ' });
 
       const payments = (await storedOf(d.api, psuID)).payments;
       const byRef = new Map();
