@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { startDaemon, eventually, cleanup, withLogsOnFailure, sqliteScalar, sleep } from './lib/harness.mjs';
 import {
-  startPowensSandbox, linkedPsu, installPowens, createForwardedPsu, createLink, linkAutomatically, attemptStatus,
-  deliveriesDrained, truthOf, storedOf, views, differences, assertEqualsTruth, console_, webhookURL,
+  startPowensSandbox, linkedPsu, installPowens, createForwardedPsu, createLink, attemptStatus,
+  deliveriesDrained, truthOf, storedOf, views, assertEqualsTruth, console_, webhookURL,
 } from './lib/powens.mjs';
 
 const POLL = '2s';
@@ -184,5 +184,56 @@ test('Powens: connectivityd killed with SIGKILL mid-sync and restarted on the sa
     const first = d;
     d = await daemon({ dataDir: first.dataDir, port: first.port });
     await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 120000, label: 'after SIGKILL and restart: ' });
+  });
+});
+
+test('Powens webhook faults (duplicates, out-of-order, forged copies) across clock moves: still equal to the truth', async () => {
+  const sbx = await sandbox({
+    seed: 9,
+    faults: { duplicateWebhookRate: 0.5, outOfOrderWebhookRate: 0.5, outOfOrderDelayMs: 1000, badSignatureRate: 0.3 },
+  });
+  const d = await daemon();
+  await withLogsOnFailure(() => [d, sbx], async () => {
+    // Polling stays out of the way (30m): the webhooks alone must get it right.
+    const { psuID } = await linkedPsu(d, sbx, { pollingPeriod: '30m' });
+    await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 30000, label: 'webhook faults: ' });
+    let replaced = 0;
+    for (const advance of ['24h', '24h', '48h']) replaced += (await console_(sbx, 'POST', '/clock', { advance })).replaced.length;
+    assert.ok(replaced > 0, 'the clock replaced provisional rows');
+    await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 30000, label: 'webhook faults after the clock moved: ' });
+    const deliveries = (await console_(sbx, 'GET', '/deliveries')).deliveries;
+    const forged = deliveries.filter((x) => x.forged);
+    assert.ok(forged.every((x) => x.status === 401), `forged deliveries answered ${forged.map((x) => x.status).join(',')}`);
+  });
+});
+
+test('Powens polling alone (no webhook registered) keeps the store equal to the truth, before and after the clock moves', async () => {
+  const sbx = await sandbox({ seed: 3 });
+  const d = await daemon();
+  await withLogsOnFailure(() => [d, sbx], async () => {
+    const connectorID = await installPowens(d, sbx, { pollingPeriod: POLL });
+    await console_(sbx, 'DELETE', '/webhooks/CONNECTION_SYNCED', undefined, [200, 204]);
+    const { psuID } = await linkedPsu(d, sbx, { connectorID });
+    await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 30000, label: 'polling only: ' });
+
+    const clock = await console_(sbx, 'POST', '/clock', { advance: '48h' });
+    assert.ok(clock.replaced.length > 0, 'the clock replaced provisional rows');
+    const deliveries = (await console_(sbx, 'GET', '/deliveries')).deliveries;
+    assert.ok(deliveries.every((x) => x.event !== 'CONNECTION_SYNCED'), 'no CONNECTION_SYNCED was sent');
+
+    const truth = await truthOf(sbx);
+    const wantBalances = new Map(truth.balances.map((b) => [String(b.accountReference), String(b.amount)]));
+    let got;
+    try {
+      await eventually(async () => {
+        got = views(await storedOf(d.api, psuID), truth).got;
+        return got.balances.every((b) => wantBalances.get(b.accountReference) === b.amount);
+      }, { timeoutMs: POLL_MS * 8, intervalMs: 500, what: 'balances' });
+    } catch { /* reported below */ }
+    const stale = got.balances.filter((b) => wantBalances.get(b.accountReference) !== b.amount)
+      .map((b) => `${b.accountReference}: stored ${b.amount}, Powens now serves ${wantBalances.get(b.accountReference)}`);
+    assert.deepEqual(stale, [],
+      `polling runs after the clock moved fetched the accounts again but recorded no new balance (FETCH_BALANCES keeps deriving the balance from the account as first stored): ${stale.join('; ')}`);
+    await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 30000, label: 'polling only, after the clock moved 48h: ' });
   });
 });
