@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD, startDaemon, tempDir, eventually, cleanup, withLogsOnFailure, sqliteScalar, sleep } from './lib/harness.mjs';
+import { BUILD, startDaemon, tempDir, eventually, cleanup, withLogsOnFailure, sqliteScalar, stepper, sleep } from './lib/harness.mjs';
 
 const PAGER = join(BUILD, 'tests', 'fixtures', 'pager.so');
 const running = [];
@@ -70,10 +70,11 @@ async function whenVisible(d, connectorID, pred, what, timeoutMs = 30000) {
 test('pager: SIGKILL between pages, then SIGTERM mid-fetch; every payment stored exactly once, no task lost', async (t) => {
   const plugins = pluginDir();
   let d = await daemon(plugins);
+  const step = stepper(t);
   await withLogsOnFailure(() => [d], async () => {
     let first;
 
-    await t.test('SIGKILL between pages and a restart on the same data dir: 100 payments, each once', async () => {
+    await step('SIGKILL between pages and a restart on the same data dir: 100 payments, each once', async () => {
       first = await installPager(d, 'pager-kill', { pages: 10, delayMs: 300 });
       const { n } = await whenVisible(d, first, (c) => c >= 20 && c < 100, 'some but not all payments');
       d.proc.child.kill('SIGKILL');
@@ -97,7 +98,7 @@ test('pager: SIGKILL between pages, then SIGTERM mid-fetch; every payment stored
           'one SAVED_PAYMENT event per payment');
     });
 
-    await t.test('SIGTERM mid-fetch exits 0 within 10 s; after a restart the fetch completes', async () => {
+    await step('SIGTERM mid-fetch exits 0 within 10 s; after a restart the fetch completes', async () => {
       const second = await installPager(d, 'pager-term', { pages: 10, delayMs: 300 });
       await whenVisible(d, second, (c) => c >= 10 && c < 100, 'the second connector mid-fetch');
       const started = Date.now();
@@ -115,22 +116,24 @@ test('pager: SIGKILL between pages, then SIGTERM mid-fetch; every payment stored
       assertEachOnce(await paymentsOf(d, second), 100, 'after SIGTERM and restart');
       assertEachOnce(await paymentsOf(d, first), 100, 'the first connector, untouched');
     });
+    step.check();
   });
 });
 
 test('pager: retryable failures retry and succeed; a fatal page fails with its message in the schedule instance', async (t) => {
   const plugins = pluginDir();
   const d = await daemon(plugins);
+  const step = stepper(t);
   await withLogsOnFailure(() => [d], async () => {
     const retrying = await installPager(d, 'pager-retry', { pages: 3, retryableFailures: 2 });
     const fatal = await installPager(d, 'pager-fatal', { pages: 3, fatalAtPage: 0 });
 
-    await t.test('retryableFailures: 2 ends with every payment', async () => {
+    await step('retryableFailures: 2 ends with every payment', async () => {
       await whenVisible(d, retrying, (c) => c === 30, 'all 30 payments despite two rate-limited calls', 60000);
       assertEachOnce(await paymentsOf(d, retrying), 30, 'after retries');
     });
 
-    await t.test('fatalAtPage: 0 shows the failure through GET /connectors/{id}/schedules/{sid}/instances', async () => {
+    await step('fatalAtPage: 0 shows the failure through GET /connectors/{id}/schedules/{sid}/instances', async () => {
       const failed = await eventually(async () => {
         const schedules = await d.api.all(`/connectors/${fatal}/schedules`);
         for (const s of schedules) {
@@ -145,5 +148,6 @@ test('pager: retryable failures retry and succeed; a fatal page fails with its m
       assert.equal(failed.instance.terminated, true, `a failed instance is terminated: ${JSON.stringify(failed.instance)}`);
       assert.equal((await paymentsOf(d, fatal)).length, 0, 'nothing stored from a connector whose first page fails');
     });
+    step.check();
   });
 });

@@ -5,9 +5,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { startDaemon, eventually, cleanup, withLogsOnFailure, sqliteScalar, sleep } from './lib/harness.mjs';
+import { startDaemon, eventually, cleanup, withLogsOnFailure, sqliteScalar, stepper, sleep } from './lib/harness.mjs';
 import {
-  startPowensSandbox, linkedPsu, installPowens, createForwardedPsu, createLink, attemptStatus,
+  startPowensSandbox, linkedPsu, installPowens, createForwardedPsu, createLink, linkAutomatically, attemptStatus,
   deliveriesDrained, truthOf, storedOf, views, assertEqualsTruth, console_, webhookURL,
 } from './lib/powens.mjs';
 
@@ -37,11 +37,12 @@ after(async () => {
 test('Powens: link through the v3 API, sync equal to the truth, forged webhook, pending → posted', async (t) => {
   const sbx = await sandbox({ seed: 42 });
   const d = await daemon();
+  const step = stepper(t);
   await withLogsOnFailure(() => [d, sbx], async () => {
     let psuID;
     let connectorID;
 
-    await t.test('the whole flow: install, PSU, forward, create-link, webview, redirect, completed attempt', async () => {
+    await step('the whole flow: install, PSU, forward, create-link, webview, redirect, completed attempt', async () => {
       // A short polling period: the periodic fetches run between and after the webhooks, and
       // both paths must agree on what is stored.
       connectorID = await installPowens(d, sbx, { pollingPeriod: POLL });
@@ -71,7 +72,7 @@ test('Powens: link through the v3 API, sync equal to the truth, forged webhook, 
       assert.equal(conns.length, 1, `connections: ${JSON.stringify(conns)}`);
     });
 
-    await t.test('stored accounts, latest balances, counterparties and payments equal the sandbox truth', async () => {
+    await step('stored accounts, latest balances, counterparties and payments equal the sandbox truth', async () => {
       await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 60000 });
       await sleep(POLL_MS * 1.5);
       const { want } = await assertEqualsTruth(d, sbx, psuID, { timeoutMs: 1000, label: 'a polling period later: ' });
@@ -80,7 +81,7 @@ test('Powens: link through the v3 API, sync equal to the truth, forged webhook, 
       assert.ok(new Set(want.balances.map((b) => b.asset)).size >= 3, 'several currencies');
     });
 
-    await t.test('a forged webhook gets 401 and changes nothing', async () => {
+    await step('a forged webhook gets 401 and changes nothing', async () => {
       const before = views(await storedOf(d.api, psuID), await truthOf(sbx));
       const hooksBefore = sqliteScalar(d.dataDir, 'SELECT count(*) FROM received_webhooks');
       const truth = await truthOf(sbx);
@@ -110,7 +111,7 @@ test('Powens: link through the v3 API, sync equal to the truth, forged webhook, 
         assert.equal(sqliteScalar(d.dataDir, 'SELECT count(*) FROM received_webhooks'), hooksBefore, 'a forged webhook was stored');
     });
 
-    await t.test('pending → posted: after 48 h every replaced provisional row is one SUCCEEDED payment under the permanent reference', async () => {
+    await step('pending → posted: after 48 h every replaced provisional row is one SUCCEEDED payment under the permanent reference', async () => {
       const pendingBefore = (await storedOf(d.api, psuID)).payments.filter((p) => p.status === 'PENDING').map((p) => p.reference);
       const clock = await console_(sbx, 'POST', '/clock', { advance: '48h' });
       assert.ok(Array.isArray(clock.replaced) && clock.replaced.length > 0, `the clock replaced no provisional row: ${JSON.stringify(clock)}`);
@@ -136,6 +137,7 @@ test('Powens: link through the v3 API, sync equal to the truth, forged webhook, 
       const replacedProvisional = new Set(clock.replaced.map((r) => String(r.provisional)));
       assert.ok(pendingBefore.some((r) => replacedProvisional.has(r)), 'some replaced row had been stored as PENDING before the clock moved');
     });
+    step.check();
   });
 });
 

@@ -171,3 +171,23 @@ export function sqliteScalar(dataDir, sql) {
   }
   return out.toString().trim();
 }
+
+/**
+ * Sequential steps of one test as subtests: once a step fails the later ones are skipped, and
+ * step.check() (call it last, inside withLogsOnFailure) throws so the logs get printed.
+ */
+export function stepper(t) {
+  let failed = null;
+  const step = (name, fn) => t.test(name, { skip: failed ? `an earlier step failed: ${failed}` : false }, async (st) => {
+    try {
+      await fn(st);
+    } catch (e) {
+      failed = name;
+      throw e;
+    }
+  });
+  step.check = () => {
+    if (failed) throw new Error(`step failed: ${failed}`);
+  };
+  return step;
+}
