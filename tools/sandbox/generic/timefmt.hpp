@@ -1,12 +1,7 @@
 // RFC 3339 helpers for the generic sandbox, over the SDK's connectivity/time.hpp.
 #pragma once
 
-// format_rfc3339's snprintf trips GCC's -Wformat-truncation for out-of-range years; the buffer
-// is large enough for every date this sandbox produces.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-truncation"
 #include <connectivity/time.hpp>
-#pragma GCC diagnostic pop
 
 #include <cstdint>
 #include <optional>
