@@ -15,10 +15,10 @@ namespace {
 class AccountRenderer {
  public:
   explicit AccountRenderer(store::Tx& tx) : tx_(tx) {}
-  json::object operator()(const store::AccountRecord& a) {
+  json::object operator()(const store::AccountRecord& a, json::storage_ptr sp = {}) {
     auto it = connectors_.find(a.connector_id);
     if (it == connectors_.end()) it = connectors_.emplace(a.connector_id, store::connectors::get(tx_, a.connector_id)).first;
-    return account_json(a, it->second ? &*it->second : nullptr);
+    return account_json(a, it->second ? &*it->second : nullptr, std::move(sp));
   }
 
  private:
@@ -78,7 +78,9 @@ void add_account_routes(Api& api, const Services& s) {
           if (auto f = r.options.if_contains("from"); f && f->is_int64()) bq.from = f->get_int64();
           if (auto t = r.options.if_contains("to"); t && t->is_int64()) bq.to = t->get_int64();
           auto page = s.db.read([&](store::ReadTx& tx) { return store::balances::list(tx, bq, r.query); });
-          return render_page(page, balance_json);
+          return render_page(page, [](const store::BalanceRecord& b, json::storage_ptr sp) {
+            return balance_json(b, std::move(sp));
+          });
         },
         std::move(options));
   });

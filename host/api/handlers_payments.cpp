@@ -10,7 +10,9 @@ void add_payment_routes(Api& api, const Services& s) {
   api.add("GET", v3("/payments"), Access::Private, [s](const RouteContext& c) {
     return list_response(c, [&](const PageRequest& r) {
       auto page = s.db.read([&](store::ReadTx& tx) { return store::payments::list(tx, r.query); });
-      return render_page(page, [](const store::PaymentRecord& p) { return payment_json(p, false); });
+      return render_page(page, [](const store::PaymentRecord& p, boost::json::storage_ptr sp) {
+        return payment_json(p, false, std::move(sp));
+      });
     });
   });
 

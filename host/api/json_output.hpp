@@ -21,23 +21,33 @@ namespace cx::api {
 
 /// An amount ("-123", any length, optional '-') as a JSON value for serialize_body().
 /// Throws std::invalid_argument when `digits` is not an integer text.
-boost::json::value big_integer(std::string_view digits);
+boost::json::value big_integer(std::string_view digits, boost::json::storage_ptr sp = {});
 
-/// JSON text (a provider payload) as a value for serialize_body(), kept byte-exact when it holds
-/// numbers Boost.JSON cannot represent. nullopt when `text` is not valid JSON.
-std::optional<boost::json::value> raw_json(std::string_view text);
+/// JSON text (a provider payload) as a value for serialize_body(). Kept byte-exact (spliced) when
+/// it holds a number Boost.JSON stores as a double — a fraction, an exponent, or an integer
+/// beyond 64 bits — which it would round, re-spell ("12.5" → "1.25E1") or overflow to infinity
+/// (unserialisable); otherwise the parsed value (64-bit integers are exact).
+/// nullopt when `text` is not valid JSON.
+std::optional<boost::json::value> raw_json(std::string_view text, boost::json::storage_ptr sp = {});
 
 /// raw_json() restricted to objects: anything else (invalid, array, scalar, null) gives {}.
-boost::json::value raw_json_object(std::string_view text);
+boost::json::value raw_json_object(std::string_view text, boost::json::storage_ptr sp = {});
+
+/// True when no number in `v` is an infinity or NaN (Boost.JSON parses "1e999" to infinity and
+/// would then write text that is not JSON). Request bodies holding one are refused.
+bool all_numbers_finite(const boost::json::value& v);
 
 /// Serialises `v`, splicing big integers and raw payloads in as bare JSON.
 std::string serialize_body(const boost::json::value& v);
+/// Same for an object (without converting it to a value, which would deep-copy it).
+std::string serialize_body(const boost::json::object& o);
 
 /// {"data": v}
 std::string data_envelope(boost::json::value v);
 
 /// {"cursor":{"pageSize":N,"hasMore":b,"previous":"…","next":"…","data":[…]}}; pageSize omitted
-/// when 0, previous/next omitted when empty (the reference's omitempty).
+/// when 0, previous/next omitted when empty (the reference's omitempty). The envelope is built in
+/// `data`'s storage, so a page rendered into a monotonic resource is never copied.
 std::string cursor_envelope(int page_size, bool has_more, std::string_view previous, std::string_view next,
                             boost::json::array data);
 

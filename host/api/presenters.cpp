@@ -39,18 +39,21 @@ std::string title_case(std::string_view provider) {
   return out;
 }
 
-json::object metadata_json(const store::Metadata& m) {
-  json::object o;
+json::object metadata_json(const store::Metadata& m, json::storage_ptr sp) {
+  json::object o(std::move(sp));
   for (const auto& [k, v] : m) o[k] = v;
   return o;
 }
 
-json::object connector_base_json(const store::ConnectorRecord& c) {
-  return json::object{{"id", c.id},
-                      {"reference", c.reference},
-                      {"name", c.name},
-                      {"createdAt", rfc3339(c.created_at)},
-                      {"provider", c.provider}};
+json::object connector_base_json(const store::ConnectorRecord& c, json::storage_ptr sp) {
+  json::object o(std::move(sp));
+  o.reserve(5);
+  o["id"] = c.id;
+  o["reference"] = c.reference;
+  o["name"] = c.name;
+  o["createdAt"] = rfc3339(c.created_at);
+  o["provider"] = c.provider;
+  return o;
 }
 
 json::object connector_json(const store::ConnectorRecord& c, const std::vector<std::string>& capabilities) {
@@ -64,46 +67,49 @@ json::object connector_json(const store::ConnectorRecord& c, const std::vector<s
   return o;
 }
 
-json::object account_json(const store::AccountRecord& a, const store::ConnectorRecord* connector) {
-  json::object o;
+json::object account_json(const store::AccountRecord& a, const store::ConnectorRecord* connector,
+                          json::storage_ptr sp) {
+  json::object o(sp);
+  o.reserve(15);
   o["id"] = a.id;
   o["connectorID"] = a.connector_id;
-  if (connector) o["connector"] = connector_base_json(*connector);
-  o["provider"] = provider_of(a.connector_id);
+  if (connector) o["connector"] = connector_base_json(*connector, sp);
+  o["provider"] = connector ? connector->provider : provider_of(a.connector_id);
   o["reference"] = a.reference;
   o["createdAt"] = rfc3339(a.created_at);
   o["type"] = a.type;
   o["name"] = optional_string(a.name);
   o["defaultAsset"] = optional_string(a.default_asset);
-  o["metadata"] = metadata_json(a.metadata);
-  o["raw"] = raw_json_object(a.raw_json);
+  o["metadata"] = metadata_json(a.metadata, sp);
+  o["raw"] = raw_json_object(a.raw_json, sp);
   put_if(o, "psuID", a.psu_id);
   put_if(o, "openBankingConnectionID", a.connection_id);
   return o;
 }
 
-json::object balance_json(const store::BalanceRecord& b) {
-  json::object o;
+json::object balance_json(const store::BalanceRecord& b, json::storage_ptr sp) {
+  json::object o(sp);
   o["accountID"] = b.account_id;
   o["createdAt"] = rfc3339(b.created_at);
   o["lastUpdatedAt"] = rfc3339(b.last_updated_at);
   o["asset"] = b.asset;
-  o["balance"] = big_integer(b.balance);
+  o["balance"] = big_integer(b.balance, sp);
   o["psuID"] = b.psu_id.value_or("");
   put_if(o, "openBankingConnectionID", b.connection_id);
   return o;
 }
 
-json::object payment_json(const store::PaymentRecord& p, bool with_adjustments) {
-  json::object o;
+json::object payment_json(const store::PaymentRecord& p, bool with_adjustments, json::storage_ptr sp) {
+  json::object o(sp);
+  o.reserve(18);
   o["id"] = p.id;
   o["connectorID"] = p.connector_id;
   o["provider"] = provider_of(p.connector_id);
   o["reference"] = p.reference;
   o["createdAt"] = rfc3339(p.created_at);
   o["type"] = p.type;
-  o["initialAmount"] = big_integer(p.initial_amount);
-  o["amount"] = big_integer(p.amount);
+  o["initialAmount"] = big_integer(p.initial_amount, sp);
+  o["amount"] = big_integer(p.amount, sp);
   o["asset"] = p.asset;
   o["scheme"] = p.scheme;
   o["status"] = p.status;
@@ -111,7 +117,7 @@ json::object payment_json(const store::PaymentRecord& p, bool with_adjustments) 
   o["destinationAccountID"] = optional_string(p.destination_account_id);
   put_if(o, "psuID", p.psu_id);
   put_if(o, "openBankingConnectionID", p.connection_id);
-  o["metadata"] = metadata_json(p.metadata);
+  o["metadata"] = metadata_json(p.metadata, sp);
   if (with_adjustments) {
     json::array adj;
     for (const auto& a : p.adjustments) {

@@ -24,22 +24,25 @@ std::string provider_of(const std::string& connector_id);
 /// "powens" → "Powens" (get-config's provider spelling).
 std::string title_case(std::string_view provider);
 
-boost::json::object metadata_json(const store::Metadata& m);
+boost::json::object metadata_json(const store::Metadata& m, boost::json::storage_ptr sp = {});
 
 /// {id, reference, name, createdAt, provider}: the account's embedded connector.
-boost::json::object connector_base_json(const store::ConnectorRecord& c);
+boost::json::object connector_base_json(const store::ConnectorRecord& c, boost::json::storage_ptr sp = {});
 
 /// A connector in GET /connectors; `capabilities` are wire names.
 boost::json::object connector_json(const store::ConnectorRecord& c, const std::vector<std::string>& capabilities);
 
-/// An account; `connector` (when known) is embedded as "connector".
-boost::json::object account_json(const store::AccountRecord& a, const store::ConnectorRecord* connector);
+/// An account; `connector` (when known) is embedded as "connector". `sp`: where to allocate
+/// (list routes render a page into one monotonic resource).
+boost::json::object account_json(const store::AccountRecord& a, const store::ConnectorRecord* connector,
+                                 boost::json::storage_ptr sp = {});
 
 /// A balance; psuID is always present ("" when the account has no PSU).
-boost::json::object balance_json(const store::BalanceRecord& b);
+boost::json::object balance_json(const store::BalanceRecord& b, boost::json::storage_ptr sp = {});
 
 /// A payment; adjustments are listed only when `with_adjustments` (GET by id), else null.
-boost::json::object payment_json(const store::PaymentRecord& p, bool with_adjustments);
+boost::json::object payment_json(const store::PaymentRecord& p, bool with_adjustments,
+                                 boost::json::storage_ptr sp = {});
 
 /// A PSU; contactDetails/address/bankAccountIDs omitted when absent or empty.
 boost::json::object psu_json(const store::PsuRecord& p);

@@ -2,6 +2,7 @@
 
 #include "host/api/errors.hpp"
 #include "host/api/field_rules.hpp"
+#include "host/api/json_output.hpp"
 #include "host/util/ids.hpp"
 
 #include <boost/json.hpp>
@@ -43,6 +44,7 @@ json::object parse_object_body(std::string_view body) {
   json::value v = json::parse(body, ec);
   if (ec) throw body_error("invalid JSON body: " + ec.message());
   if (!v.is_object()) throw body_error("the body must be a JSON object");
+  if (!all_numbers_finite(v)) throw body_error("a number in the body is out of range");
   return std::move(v.get_object());
 }
 

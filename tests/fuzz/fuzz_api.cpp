@@ -1,5 +1,5 @@
 // Fuzz target over the API's input decoders: the filter language, cursors, composite IDs,
-// pageSize and the JSON request bodies. The first byte picks the decoder, the rest is its input.
+// pageSize, the JSON request bodies, and the response splicing of amounts and raw payloads. The first byte picks the decoder, the rest is its input.
 // Properties checked beyond "no crash / no sanitizer report":
 //  * a parsed filter serialises back to JSON that parses to the same serialisation;
 //  * a decoded ID re-encodes to text that decodes to the same ID;
@@ -7,6 +7,7 @@
 //  * decoders fail only with their documented exception types.
 #include "host/api/cursor.hpp"
 #include "host/api/errors.hpp"
+#include "host/api/json_output.hpp"
 #include "host/api/query_parser.hpp"
 #include "host/api/validation.hpp"
 #include "host/util/ids.hpp"
@@ -82,12 +83,35 @@ void fuzz_body(std::string_view in, Parse parse) {
   }
 }
 
+// A provider payload spliced into a response stays the same JSON, and an amount stays its digits.
+void fuzz_output(std::string_view in) {
+  auto raw = cx::api::raw_json(in);
+  boost::json::error_code ec;
+  auto direct = boost::json::parse(in, ec);
+  check(raw.has_value() == !ec, "raw_json accepts exactly the valid JSON texts");
+  if (raw) {
+    boost::json::object doc{{"raw", *raw}, {"text", std::string(in)}};
+    std::string out = cx::api::serialize_body(doc);
+    auto back = boost::json::parse(out);  // throws (and fails the run) on invalid JSON
+    check(back.at("text").as_string() == in, "a client string was altered by splicing");
+    // Either the payload went out byte for byte, or as the value Boost.JSON parsed.
+    bool verbatim = out.compare(0, 7, "{\"raw\":") == 0 && out.compare(7, in.size(), in) == 0;
+    check(verbatim || back.at("raw") == direct, "spliced payload changed");
+  }
+  try {
+    auto v = cx::api::big_integer(in);
+    std::string out = cx::api::serialize_body(boost::json::object{{"n", v}});
+    check(out.front() == '{' && out.find('"', 5) == std::string::npos, "amount not spliced as a bare number");
+  } catch (const std::invalid_argument&) {
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 12) {
+  switch (data[0] % 13) {
     case 0: fuzz_query(in); break;
     case 1: fuzz_cursor(in); break;
     case 2: fuzz_id(in, cx::ids::decode_connector_id); break;
@@ -100,6 +124,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 9: fuzz_body(in, cx::api::parse_psu_create); break;
     case 10: fuzz_body(in, cx::api::parse_bank_account_create); break;
     case 11: fuzz_body(in, cx::api::parse_link_request); break;
+    case 12: fuzz_output(in); break;
   }
   return 0;
 }

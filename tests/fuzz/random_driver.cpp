@@ -121,13 +121,15 @@ class Gen {
   std::string input() {
     uint8_t target = static_cast<uint8_t>(below(256));
     std::string payload;
-    switch (target % 12) {
+    switch (target % 13) {
       case 0: payload = filter(0); break;
       case 1: payload = cx::util::base64url_encode(chance(80) ? cursor_json() : bytes(64)); break;
       case 8: payload = chance(50) ? std::to_string(below(1000)) : bytes(12); break;
       case 9:
       case 10:
       case 11: payload = body_json(); break;
+      case 12: payload = chance(50) ? (chance(50) ? "-" : "") + std::to_string(below(1000000)) + std::string(below(40), '7')
+                                    : (chance(50) ? filter(0) : cursor_json()); break;
       default: payload = cx::util::base64url_encode(chance(90) ? id_json() : bytes(64));
     }
     if (chance(10)) payload = bytes(256);

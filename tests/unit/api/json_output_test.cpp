@@ -30,6 +30,24 @@ TEST_CASE("a client string cannot forge a big-integer placeholder") {
   CHECK(s == R"({"a":99999999999999999999,"b":"\u000100000000000000000000000000000000:1"})");
 }
 
+TEST_CASE("provider payloads are spliced verbatim when Boost.JSON would change their numbers") {
+  auto keep = [](std::string_view text) {
+    return serialize_body(boost::json::object{{"raw", *raw_json(text)}});
+  };
+  CHECK(keep(R"({"a":1,"b":"x"})") == R"({"raw":{"a":1,"b":"x"}})");
+  CHECK(keep(R"({"amount": 12.50})") == R"({"raw":{"amount": 12.50}})");
+  CHECK(keep(R"({"n":1e999})") == R"({"raw":{"n":1e999}})");
+  CHECK(keep(R"({"id":12345678901234567890123})") == R"({"raw":{"id":12345678901234567890123}})");
+  CHECK(keep(R"({"s":"quote \" and \\ and \u00e9"})") == R"({"raw":{"s":"quote \" and \\ and é"}})");
+  CHECK_FALSE(raw_json("{nope"));
+  CHECK(raw_json_object("[1,2]").as_object().empty());
+  CHECK(raw_json_object("null").as_object().empty());
+  CHECK(raw_json_object("garbage").as_object().empty());
+  CHECK(serialize_body(boost::json::object{{"raw", raw_json_object(R"( {"x":1.5})")}}) == R"({"raw": {"x":1.5}})");
+  CHECK_FALSE(all_numbers_finite(boost::json::parse(R"({"a":[1e999]})")));
+  CHECK(all_numbers_finite(boost::json::parse(R"({"a":[1.5]})")));
+}
+
 TEST_CASE("envelopes") {
   CHECK(data_envelope("x") == R"({"data":"x"})");
   boost::json::array items{1, 2};

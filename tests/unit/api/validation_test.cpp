@@ -84,6 +84,7 @@ TEST_CASE("PSU create: errors name the field") {
   CHECK_THAT(psu("{"), Catch::StartsWith("MISSING_OR_INVALID_BODY"));
   CHECK_THAT(psu("[]"), Catch::StartsWith("MISSING_OR_INVALID_BODY"));
   CHECK(psu("{}") == "VALIDATION: name is a required field");
+  CHECK(psu(R"({"name":"a","x":-1e999})") == "MISSING_OR_INVALID_BODY: a number in the body is out of range");
   CHECK(psu(R"({"name":""})") == "VALIDATION: name is a required field");
   CHECK(psu(R"({"name":5})") == "MISSING_OR_INVALID_BODY: name: expected a string");
   CHECK(psu(("{\"name\":\"" + std::string(1001, 'a') + "\"}").c_str()) ==

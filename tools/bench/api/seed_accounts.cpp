@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
   const int per_psu = argc > 3 ? std::atoi(argv[3]) : 100;
   std::filesystem::create_directories(dir);
   auto key = cx::crypto::MasterKey::generate_file(dir / "master.key");
-  cx::store::Database db({.path = dir / "connectivity.db"}, std::move(key));
+  cx::store::DatabaseOptions options;
+  options.path = dir / "connectivity.db";
+  cx::store::Database db(std::move(options), std::move(key));
 
   cx::ids::ConnectorID cid{"generic", cx::util::uuid_v4()};
   cx::store::ConnectorRecord c;
