@@ -36,7 +36,8 @@ inline constexpr const char* kConfigSchema = R"({
     "baseURL": {"type": "string"},
     "pollingPeriod": {"type": "string", "format": "duration", "default": "30m"}
   },
-  "required": ["clientID", "clientSecret"]
+  "required": ["clientID", "clientSecret"],
+  "x-cx-egress-hosts": ["sandbox.plaid.com:443", "production.plaid.com:443"]
 })";
 
 }  // namespace cx::plaid
