@@ -60,14 +60,16 @@ class PlaidConnector final : public cx::Connector {
 
   boost::json::value fetch_accounts(const cx::Call& call) override {
     Skipped skipped;
-    auto out = plaid::fetch_accounts(client_, connection_scope(call.object(), now()), skipped, &call);
+    auto snapshots = account_snapshots();
+    auto out = plaid::fetch_accounts(client_, connection_scope(call.object(), now()), skipped, &call, &snapshots);
     log_skipped(skipped);
     return out;
   }
 
   boost::json::value fetch_balances(const cx::Call& call) override {
     Skipped skipped;
-    auto out = plaid::fetch_balances(client_, connection_scope(call.object(), now()), skipped, &call);
+    auto snapshots = account_snapshots();
+    auto out = plaid::fetch_balances(client_, connection_scope(call.object(), now()), skipped, &call, &snapshots);
     log_skipped(skipped);
     return out;
   }
@@ -132,6 +134,13 @@ class PlaidConnector final : public cx::Connector {
 
  private:
   std::string now() const { return cx::time::format_rfc3339(host().now_ms()); }
+
+  /// Each account's latest AccountBase, in the state service under "account/{account_id}".
+  AccountSnapshots account_snapshots() const {
+    return AccountSnapshots{
+        [this](const std::string& id, const std::string& text) { host().state_put("account/" + id, text); },
+        [this](const std::string& id) { return host().state_get("account/" + id); }};
+  }
 
   void log_skipped(const Skipped& skipped) const {
     for (auto& s : skipped) host().warn("plaid: skipped " + s);

@@ -32,22 +32,32 @@ boost::json::array accounts_of(const boost::json::object& resp) {
 }  // namespace
 
 boost::json::object fetch_accounts(const Client& client, const ConnectionScope& scope, Skipped& skipped,
-                                   const cx::Call* call) {
+                                   const cx::Call* call, const AccountSnapshots* snapshots) {
   auto resp = client.post("/accounts/get", boost::json::object{{"access_token", scope.access_token}}, call);
   std::vector<cx::Account> accounts;
   for (auto& a : accounts_of(resp))
-    if (a.is_object())
+    if (a.is_object()) {
       if (auto acc = map_account(a.get_object(), scope.ctx, skipped)) accounts.push_back(std::move(*acc));
+      auto id = json::opt_string(a.get_object(), "account_id");
+      if (snapshots && snapshots->put && id && !id->empty()) snapshots->put(*id, boost::json::serialize(a));
+    }
   return boost::json::object{{"accounts", boost::json::value_from(accounts)},
                              {"newState", boost::json::object{}},
                              {"hasMore", false}};
 }
 
 boost::json::object fetch_balances(const Client& client, const ConnectionScope& scope, Skipped& skipped,
-                                   const cx::Call* call) {
+                                   const cx::Call* call, const AccountSnapshots* snapshots) {
   std::vector<cx::Balance> balances;
   const boost::json::object* parent = scope.parent && scope.parent->is_object() ? &scope.parent->get_object() : nullptr;
   const boost::json::object* raw = parent ? json::opt_object(*parent, "raw") : nullptr;
+  std::optional<boost::json::value> latest;
+  if (auto ref = parent ? json::opt_string(*parent, "reference") : std::nullopt; ref && snapshots && snapshots->get)
+    if (auto text = snapshots->get(*ref))
+      if (auto v = json::parse(*text); v && v->is_object() && json::opt_object(v->get_object(), "balances")) {
+        latest = std::move(*v);
+        raw = &latest->get_object();
+      }
   if (raw && json::opt_object(*raw, "balances")) {
     if (auto b = map_balance(*raw, scope.ctx, skipped)) balances.push_back(std::move(*b));
   } else {

@@ -7,6 +7,8 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
+#include <optional>
 #include <string>
 
 namespace cx::plaid {
@@ -22,14 +24,23 @@ struct ConnectionScope {
 /// Reads the scope; throws CX_ERR_INVALID_ARGUMENT naming "fromPayload.connection…" when absent.
 ConnectionScope connection_scope(const boost::json::object& request, std::string now);
 
-/// fetch_accounts: every account of the Item in one page -> {accounts, newState: {}, hasMore: false}.
-boost::json::object fetch_accounts(const Client& client, const ConnectionScope& scope, Skipped& skipped,
-                                   const cx::Call* call);
+/// The latest AccountBase of each account as /accounts/get returned it, kept by fetch_accounts
+/// (in the host's state service) for the fetch_balances that follow: the parent payload a host
+/// hands to fetch_balances may be the account as first stored, with the balances of that day.
+struct AccountSnapshots {
+  std::function<void(const std::string& account_id, const std::string& account_json)> put;
+  std::function<std::optional<std::string>(const std::string& account_id)> get;
+};
 
-/// fetch_balances: the parent account's balance, read from its raw AccountBase when present
-/// (the /accounts/get payload fetch_accounts stored), else from /accounts/get for that account.
+/// fetch_accounts: every account of the Item in one page -> {accounts, newState: {}, hasMore: false};
+/// each AccountBase is also kept in `snapshots` (when given).
+boost::json::object fetch_accounts(const Client& client, const ConnectionScope& scope, Skipped& skipped,
+                                   const cx::Call* call, const AccountSnapshots* snapshots = nullptr);
+
+/// fetch_balances: the parent account's balance, read without a call from the latest snapshot of
+/// that account, else from its raw AccountBase in the payload, else from /accounts/get for it.
 boost::json::object fetch_balances(const Client& client, const ConnectionScope& scope, Skipped& skipped,
-                                   const cx::Call* call);
+                                   const cx::Call* call, const AccountSnapshots* snapshots = nullptr);
 
 /// Page size sent as /transactions/sync `count` (Plaid allows 1..500; default 100).
 int sync_count(int64_t page_size);

@@ -1,7 +1,11 @@
 // The connector through the C ABI: config, headers, errors, link, webhooks translation, fetches.
+#include "config.hpp"
 #include "support.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <vector>
 
 using namespace plaid_test;
 namespace json = cx::plaid::json;
@@ -71,6 +75,21 @@ TEST_CASE("config: each bad field is named", "[config]") {
   CHECK((entry()->capabilities & CX_CAP_OPEN_BANKING) != 0);
   CHECK((entry()->capabilities & CX_CAP_TRANSLATE_WEBHOOKS) != 0);
   CHECK(std::string(entry()->id) == "plaid");
+}
+
+TEST_CASE("config schema: Plaid's fixed hosts are on the egress allowlist", "[config]") {
+  // Without baseURL the connector calls sandbox/production.plaid.com, which no config value names:
+  // the host admits them only through x-cx-egress-hosts (host/net/http_client.cpp).
+  auto schema = boost::json::parse(entry()->config_schema_json).as_object();
+  auto* hosts = schema.if_contains("x-cx-egress-hosts");
+  REQUIRE(hosts);
+  REQUIRE(hosts->is_array());
+  std::vector<std::string> list;
+  for (auto& h : hosts->as_array()) list.emplace_back(h.as_string());
+  CHECK(std::find(list.begin(), list.end(), "sandbox.plaid.com:443") != list.end());
+  CHECK(std::find(list.begin(), list.end(), "production.plaid.com:443") != list.end());
+  CHECK(std::string(cx::plaid::kSandboxHost) == "https://sandbox.plaid.com");
+  CHECK(std::string(cx::plaid::kProductionHost) == "https://production.plaid.com");
 }
 
 TEST_CASE("requests carry Plaid's credentials and version; the host is chosen by isSandbox/baseURL", "[client]") {
@@ -341,6 +360,37 @@ TEST_CASE("fetch_accounts then fetch_balances from the stored payload", "[fetch]
   CHECK(logged);
   auto missing = d.call(&cx_connector::fetch_accounts, boost::json::object{{"state", nullptr}, {"fromPayload", nullptr}});
   CHECK(missing.code == CX_ERR_INVALID_ARGUMENT);
+}
+
+TEST_CASE("fetch_balances uses the latest /accounts/get, not a stale parent payload", "[fetch]") {
+  // A host may hand fetch_balances the account as it was first stored; the balance must still be
+  // the one of the latest fetch_accounts.
+  cx::testing::FakeHost host;
+  Router router;
+  int account_calls = 0;
+  double current = 100.25;
+  router.routes["/accounts/get"] = [&](const boost::json::object&) {
+    ++account_calls;
+    boost::json::object acc{{"account_id", "acc-1"}, {"name", "Checking"}, {"official_name", nullptr}, {"mask", "0000"},
+                            {"type", "depository"}, {"subtype", "checking"},
+                            {"balances", boost::json::object{{"available", nullptr}, {"current", current}, {"limit", nullptr},
+                                                             {"iso_currency_code", "USD"}, {"unofficial_currency_code", nullptr}}}};
+    return ok(boost::json::object{{"accounts", boost::json::array{acc}}, {"item", boost::json::object{{"item_id", "item-1"}}},
+                                  {"request_id", "r"}});
+  };
+  router.install(host);
+  cx::testing::Driver d(entry(), host, kConfig);
+  auto first = d.call_ok(&cx_connector::fetch_accounts, fetch_request(nullptr)).as_object().at("accounts").as_array()[0];
+  auto amount = [&](const boost::json::value& parent) {
+    auto bal = d.call_ok(&cx_connector::fetch_balances, fetch_request(nullptr, parent)).as_object();
+    REQUIRE(bal.at("balances").as_array().size() == 1);
+    return std::string(bal.at("balances").as_array()[0].at("amount").as_string());
+  };
+  CHECK(amount(first) == "10025");
+  current = 74.5;  // transactions posted: Plaid's current balance moved
+  d.call_ok(&cx_connector::fetch_accounts, fetch_request(nullptr));
+  CHECK(amount(first) == "7450");  // the stale payload says 100.25
+  CHECK(account_calls == 2);       // still no call per balance
 }
 
 TEST_CASE("deletes call /item/remove and /user/remove and are idempotent", "[delete]") {
