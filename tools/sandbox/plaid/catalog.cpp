@@ -169,7 +169,9 @@ void generate_item(Item& item, const Institution& inst, int64_t now_ms, int hist
   std::vector<Txn> all;
   for (size_t i = 0; i < inst.accounts.size(); ++i) {
     const Account& a = item.accounts[i];
-    int n = inst.accounts[i].history;
+    // The template's count is per 60 days: a longer history is as dense, so it holds more rows
+    // (enough for several /transactions/sync pages).
+    int n = std::max(1, static_cast<int>(static_cast<int64_t>(inst.accounts[i].history) * history_days / 60));
     bool has_pending = a.subtype == "checking" || a.type == "credit" || a.subtype == "prepaid";
     for (int k = 0; k < n; ++k) {
       int64_t when = now_ms - (history_days * day) + (static_cast<int64_t>(k) * history_days * day) / n;

@@ -32,7 +32,7 @@ struct AccountTemplate {
   const char* currency;
   int64_t opening_minor;
   int64_t limit_minor;  ///< 0 = none
-  int history;          ///< generated transactions
+  int history;          ///< generated transactions per 60 days of history (scaled by --history-days)
 };
 
 struct Institution {
