@@ -34,6 +34,9 @@ boost::json::value account_payload(const store::AccountRecord& a) {
   return boost::json::value_from(acc);
 }
 
+/// Where a child task's parent item is kept (sealed, in the connector's state) until it ran.
+std::string parent_key(const std::string& task_id) { return "cx.parent/" + task_id; }
+
 boost::json::value error_json(const plugin::CallResult& r) {
   boost::json::object e{{"message", r.message()}, {"code", r.code}};
   if (auto f = r.field(); !f.empty()) e["field"] = f;
@@ -64,9 +67,15 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
   e.db().read([&](store::ReadTx& tx) {
     if (auto s = store::fetch_states::get(tx, connector_id, state_key)) state = *s;
     if (parent_account_id) {
-      auto acc = store::accounts::get(tx, *parent_account_id);
-      if (!acc) { gone = true; return; }
-      from_payload = account_payload(*acc);
+      // The parent item as the plugin last produced it (accounts are insert-once in the store,
+      // so the stored copy would replay first-sync balances forever).
+      if (auto fresh = store::plugin_state::get(tx, connector_id, parent_key(t.id))) {
+        from_payload = boost::json::parse(*fresh);
+      } else {
+        auto acc = store::accounts::get(tx, *parent_account_id);
+        if (!acc) { gone = true; return; }
+        from_payload = account_payload(*acc);
+      }
     }
     if (connection_id && psu_id) {
       auto conn = store::connections::get(tx, *psu_id, connector_id, *connection_id);
@@ -126,7 +135,8 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
           if (psu_id) cp["psuID"] = *psu_id;
           if (connection_id) cp["connectionID"] = *connection_id;
           c.payload = std::move(cp);
-          store::tasks::enqueue(tx, c);
+          if (store::tasks::enqueue(tx, c))
+            store::plugin_state::put(tx, connector_id, parent_key(c.id), boost::json::serialize(item));
         }
       }
       store::tasks::extend_lease(tx, t.id, pool.owner(), tx.now(), e.options().lease_ms);
@@ -136,6 +146,8 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
     if (!has_more) break;
   }
 
+  if (parent_account_id)
+    e.db().write([&](store::WriteTx& tx) { store::plugin_state::remove(tx, connector_id, parent_key(t.id)); });
   if (p.contains("connectionRoot") && connection_id) {
     e.db().write([&](store::WriteTx& tx) {
       if (store::connections::find(tx, connector_id, *connection_id))

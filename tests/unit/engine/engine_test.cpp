@@ -43,6 +43,28 @@ TEST_CASE("install runs the task tree: accounts, a balance per account, every pa
   CHECK(h.payments().size() == 50);
 }
 
+TEST_CASE("a balance child sees its parent account as last fetched, not as first stored") {
+  Harness h;
+  auto id = h.engine->install("pager", pager_config({{"pages", 0}, {"pollingPeriod", "1s"}}));
+  auto acc = cx::ids::encode(cx::ids::AccountID{*cx::ids::decode_connector_id(id), "acc-1"});
+  auto latest = [&] {
+    return h.db->read([&](cx::store::ReadTx& tx) {
+      auto rows = cx::store::balances::latest(tx, acc);
+      return rows.empty() ? std::string() : rows[0].balance;
+    });
+  };
+  REQUIRE(eventually([&] { return latest() == "1000"; }));
+  // The next scheduled accounts run carries 2000 in acc-1's payload.
+  REQUIRE(eventually([&] { return latest() == "2000"; }, std::chrono::seconds(30)));
+  // Parent items are kept only until their child ran.
+  REQUIRE(eventually([&] {
+    return h.db->read([&](cx::store::ReadTx& tx) {
+      auto t = cx::store::plugin_state::get(tx, id, "accountRuns");
+      return t && *t != "1";
+    });
+  }));
+}
+
 TEST_CASE("a restart between pages resumes from the last committed page and stores each item once") {
   Harness h;
   auto id = h.engine->install("pager", pager_config({{"pages", 10}, {"delayMs", 150}}));
