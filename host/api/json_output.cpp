@@ -147,8 +147,16 @@ std::string splice(const std::string& s) {
     // The placeholder is a serialised JSON string: find its closing quote, skipping escapes.
     size_t end = pos;
     while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
-    json::value str = json::parse(text.substr(start, end + 1 - start));
-    out.append(std::string_view(str.get_string()).substr(raw_prefix().size()));
+    std::string_view quoted = text.substr(start, end + 1 - start);
+    json::error_code ec;
+    json::value str = json::parse(quoted, ec);
+    std::string_view payload = !ec && str.is_string() ? std::string_view(str.get_string()) : std::string_view();
+    if (payload.starts_with(raw_prefix())) payload.remove_prefix(raw_prefix().size());
+    else payload = {};
+    // Splice only a complete JSON value: a forged or damaged placeholder stays a plain string,
+    // so the body is valid JSON whatever the strings in it contain.
+    if (!payload.empty() && (json::parse(payload, ec), !ec)) out.append(payload);
+    else out.append(quoted);
     from = end + 1;
     pos = text.find(marker, from);
     while (pos != std::string_view::npos && text[pos - 1] != '"') pos = text.find(marker, pos + 1);
@@ -158,6 +166,8 @@ std::string splice(const std::string& s) {
 }
 
 }  // namespace
+
+std::string_view splice_marker() { return raw_prefix(); }
 
 std::string serialize_body(const json::value& v) { return splice(serialize_to_scratch(v)); }
 std::string serialize_body(const json::object& o) { return splice(serialize_to_scratch(o)); }

@@ -8,7 +8,8 @@
 // serialize_body() serialises the document, then replaces each quoted placeholder by its text
 // (unescaped with Boost.JSON). The nonce is 128 random bits drawn at start-up and never exposed,
 // so no client-supplied string can be mistaken for a placeholder; the text is validated as JSON
-// when the placeholder is made.
+// when the placeholder is made and again before it is spliced, so the body is valid JSON even if
+// a string somehow carried the marker (it then stays a string).
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -36,6 +37,9 @@ boost::json::value raw_json_object(std::string_view text, boost::json::storage_p
 /// True when no number in `v` is an infinity or NaN (Boost.JSON parses "1e999" to infinity and
 /// would then write text that is not JSON). Request bodies holding one are refused.
 bool all_numbers_finite(const boost::json::value& v);
+
+/// The placeholder marker of this process (tests and fuzzing use it to tell forged input apart).
+std::string_view splice_marker();
 
 /// Serialises `v`, splicing big integers and raw payloads in as bare JSON.
 std::string serialize_body(const boost::json::value& v);

@@ -63,7 +63,13 @@ void Metrics::record_request(const std::string& route, const std::string& method
 
 void Metrics::add_family(std::string name, std::string help, std::string type, Source source) {
   std::lock_guard lock(mu_);
-  families_.push_back(Family{std::move(name), std::move(help), std::move(type), std::move(source)});
+  Family f{std::move(name), std::move(help), std::move(type), std::move(source)};
+  for (auto& existing : families_)
+    if (existing.name == f.name) {
+      existing = std::move(f);  // a family is exposed once: the latest source wins
+      return;
+    }
+  families_.push_back(std::move(f));
 }
 
 void Metrics::set_task_states(std::function<std::map<std::string, int64_t>()> source) {

@@ -33,8 +33,9 @@ class Metrics {
   /// or "unmatched"; seconds is the handling latency.
   void record_request(const std::string& route, const std::string& method, int status, double seconds);
 
-  /// Adds a family computed at scrape time. type: "gauge" or "counter". The callback runs on the
-  /// scraping thread and must be thread-safe; an exception drops that family from the scrape.
+  /// Adds a family computed at scrape time, replacing a family of the same name (so the setters
+  /// below may be called again). type: "gauge" or "counter". The callback runs on the scraping
+  /// thread and must be thread-safe; an exception drops that family from the scrape.
   void add_family(std::string name, std::string help, std::string type, Source source);
 
   /// cx_tasks{state}: `source` returns state → count.

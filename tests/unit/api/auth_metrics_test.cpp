@@ -102,4 +102,10 @@ TEST_CASE("metrics exposition") {
   CHECK_THAT(t, Catch::Contains(R"(cx_plugin_calls_total{connector="powens",op="fetch_accounts",outcome="ok"} 7)"));
   CHECK_THAT(t, !Catch::Contains("cx_broken"));
   CHECK(escape_label("a\"b\\c\nd") == "a\\\"b\\\\c\\nd");
+
+  // Setting a source again replaces it: each family appears once.
+  m.set_task_states([] { return std::map<std::string, int64_t>{{"PROCESSING", 9}}; });
+  std::string again = m.render();
+  CHECK_THAT(again, Catch::Contains(R"(cx_tasks{state="PROCESSING"} 9)"));
+  CHECK(again.find("# TYPE cx_tasks gauge") == again.rfind("# TYPE cx_tasks gauge"));
 }

@@ -48,6 +48,16 @@ TEST_CASE("provider payloads are spliced verbatim when Boost.JSON would change t
   CHECK(all_numbers_finite(boost::json::parse(R"({"a":[1.5]})")));
 }
 
+TEST_CASE("a string carrying the marker never breaks the body") {
+  std::string marker(splice_marker());
+  boost::json::object o{{"a", marker + "\f{\""}, {"b", marker}, {"n", big_integer("123456789012345678901234567890")}};
+  std::string s = serialize_body(o);
+  auto back = boost::json::parse(s);  // valid JSON
+  CHECK(back.at("a").as_string() == marker + "\f{\"");
+  CHECK(back.at("b").as_string() == marker);
+  CHECK(s.find("123456789012345678901234567890}") != std::string::npos);
+}
+
 TEST_CASE("envelopes") {
   CHECK(data_envelope("x") == R"({"data":"x"})");
   boost::json::array items{1, 2};
