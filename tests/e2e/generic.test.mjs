@@ -77,8 +77,8 @@ test('generic connector: stored accounts, balances, beneficiaries and payments e
       const t0 = Date.now();
       const { want } = await waitForEqual(daemon, console_, { model, only: ALL_BUT_BALANCES, timeoutMs: 60000, what: 'after the clock advanced' });
       model = want;
-      await checkBalances('after the clock advanced (+2d)');
       t.diagnostic(`equal ${Date.now() - t0} ms after the advance (${adv.settled} settled, ${adv.added} added): ${summary(want)}`);
+      await checkBalances('after the clock advanced (+2d)');
     });
 
     await step(t, 'with 10% 429 and 10% 5xx from the service, still equal', async () => {
@@ -91,8 +91,8 @@ test('generic connector: stored accounts, balances, beneficiaries and payments e
           assert.ok(adv.added > 0 || adv.settled > 0, `the service changed: ${JSON.stringify(adv)}`);
           const t0 = Date.now();
           ({ want: model } = await waitForEqual(daemon, console_, { model, only: ALL_BUT_BALANCES, timeoutMs: 90000, intervalMs: 1000, what: `under faults, after +${duration}` }));
-          await checkBalances(`under faults, after +${duration}`);
           t.diagnostic(`+${duration}: equal ${Date.now() - t0} ms after the advance (${adv.settled} settled, ${adv.added} added)`);
+          await checkBalances(`under faults, after +${duration}`);
         }
         const s1 = await console_.stats();
         t.diagnostic(`injected during the faults: ${s1.injected429 - s0.injected429} 429s, ${s1.injected5xx - s0.injected5xx} 5xx over ${s1.requests - s0.requests} requests`);
