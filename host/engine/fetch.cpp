@@ -134,6 +134,19 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
                                  {"parentAccountID", b.account_id(ref)}};
           if (psu_id) cp["psuID"] = *psu_id;
           if (connection_id) cp["connectionID"] = *connection_id;
+          // A periodic child also gets its own schedule per parent item (the reference's
+          // "balances per account"), so it keeps running when later parent runs no longer
+          // return that item (watermarked providers only return new accounts).
+          if (child.contains("periodically") && child.at("periodically") == true) {
+            store::ScheduleRecord sched;
+            sched.id = ids::encode(ids::ScopedID{connector, child_type + "-" + ref + (connection_id ? "-" + *connection_id : "")});
+            sched.connector_id = connector_id;
+            sched.task = boost::json::object{{"type", task_type::kFetch}, {"reference", "fetch-" + digest(sched.id)}, {"payload", cp}};
+            sched.period_ms = polling_period_ms(live->record.config, e.runtime().rules());
+            sched.next_run_at = tx.now() + sched.period_ms;  // this run is the child enqueued below
+            sched.created_at = tx.now();
+            store::schedules::upsert(tx, sched);
+          }
           c.payload = std::move(cp);
           if (store::tasks::enqueue(tx, c))
             store::plugin_state::put(tx, connector_id, parent_key(c.id), boost::json::serialize(item));

@@ -41,6 +41,10 @@ TEST_CASE("install runs the task tree: accounts, a balance per account, every pa
   }));
   // Replaying the same schedule again stores nothing twice.
   CHECK(h.payments().size() == 50);
+  // The periodic balances child got one schedule per account, besides the two root fetches.
+  h.db->read([&](cx::store::ReadTx& tx) {
+    CHECK(cx::store::schedules::list(tx, id, {std::nullopt, 0, 100}).items.size() == 2 + 2);
+  });
 }
 
 TEST_CASE("a balance child sees its parent account as last fetched, not as first stored") {
