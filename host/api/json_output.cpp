@@ -153,9 +153,11 @@ std::string splice(const std::string& s) {
     std::string_view payload = !ec && str.is_string() ? std::string_view(str.get_string()) : std::string_view();
     if (payload.starts_with(raw_prefix())) payload.remove_prefix(raw_prefix().size());
     else payload = {};
-    // Splice only a complete JSON value: a forged or damaged placeholder stays a plain string,
-    // so the body is valid JSON whatever the strings in it contain.
-    if (!payload.empty() && (json::parse(payload, ec), !ec)) out.append(payload);
+    // Splice only a complete JSON value in a value position (an object key is followed by ':'):
+    // a forged or damaged placeholder stays a plain string, so the body is valid JSON whatever
+    // the strings in it contain.
+    bool is_key = end + 1 < text.size() && text[end + 1] == ':';
+    if (!payload.empty() && !is_key && (json::parse(payload, ec), !ec)) out.append(payload);
     else out.append(quoted);
     from = end + 1;
     pos = text.find(marker, from);

@@ -50,11 +50,15 @@ TEST_CASE("provider payloads are spliced verbatim when Boost.JSON would change t
 
 TEST_CASE("a string carrying the marker never breaks the body") {
   std::string marker(splice_marker());
-  boost::json::object o{{"a", marker + "\f{\""}, {"b", marker}, {"n", big_integer("123456789012345678901234567890")}};
+  boost::json::object o{{"a", marker + "\f{\""},
+                        {"b", marker},
+                        {marker + "42", "key"},
+                        {"n", big_integer("123456789012345678901234567890")}};
   std::string s = serialize_body(o);
   auto back = boost::json::parse(s);  // valid JSON
   CHECK(back.at("a").as_string() == marker + "\f{\"");
   CHECK(back.at("b").as_string() == marker);
+  CHECK(back.at(marker + "42").as_string() == "key");
   CHECK(s.find("123456789012345678901234567890}") != std::string::npos);
 }
 
