@@ -31,12 +31,14 @@ std::optional<store::TokenValue> token_from(const boost::json::value* v) {
   return t;
 }
 
-namespace {
-boost::json::object metadata_json(const store::Metadata& m) {
+boost::json::object multimap_json(const std::map<std::string, std::vector<std::string>>& m) {
   boost::json::object o;
-  for (auto& [k, v] : m) o[k] = v;
+  for (auto& [k, vs] : m) o[k] = boost::json::value_from(vs);
   return o;
 }
+
+namespace {
+boost::json::value metadata_json(const store::Metadata& m) { return boost::json::value_from(m); }
 void put_opt(boost::json::object& o, const char* k, const std::optional<std::string>& v) {
   if (v) o[k] = *v;
 }

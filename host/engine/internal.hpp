@@ -48,6 +48,9 @@ boost::json::object connection_json(const store::ConnectionRecord& c);
 boost::json::object token_json(const store::TokenValue& t);
 std::optional<store::TokenValue> token_from(const boost::json::value* v);
 
+/// {"name": ["v1", …]} — headers and query values as the webhook and link JSON carry them.
+boost::json::object multimap_json(const std::map<std::string, std::vector<std::string>>& m);
+
 /// Calls a synchronous op with the engine's deadline and returns its parsed output, or throws
 /// EngineError mapped from the plugin's status (message = the plugin's / provider's text).
 boost::json::value call_sync(const plugin::ConnectorInstance& inst, plugin::Op op, const boost::json::object& request,

@@ -37,12 +37,6 @@ std::string first(const std::map<std::string, std::vector<std::string>>& m, cons
   auto it = m.find(k);
   return it == m.end() || it->second.empty() ? std::string{} : it->second.front();
 }
-
-boost::json::object multimap_json(const std::map<std::string, std::vector<std::string>>& m) {
-  boost::json::object o;
-  for (auto& [k, vs] : m) o[k] = boost::json::value_from(vs);
-  return o;
-}
 }  // namespace
 
 void Engine::forward(const std::string& psu_id, const std::string& connector_id) {

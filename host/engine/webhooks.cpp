@@ -11,16 +11,6 @@
 namespace cx::engine {
 
 namespace {
-boost::json::object multimap_json(const std::map<std::string, std::vector<std::string>>& m) {
-  boost::json::object o;
-  for (auto& [k, vs] : m) {
-    boost::json::array a;
-    for (auto& v : vs) a.emplace_back(v);
-    o[k] = std::move(a);
-  }
-  return o;
-}
-
 boost::json::object config_json(const store::WebhookConfigRecord& c, const std::string& full_url) {
   return boost::json::object{{"name", c.name}, {"urlPath", c.url_path}, {"fullURL", full_url},
                              {"metadata", boost::json::value_from(c.metadata)}};
@@ -62,7 +52,7 @@ void Engine::handle_webhook(const std::string& connector_id, const InboundReques
   auto verified = boost::json::parse(r.out, ec);
   if (!ec && verified.is_object())
     if (auto k = opt(verified.get_object(), "idempotencyKey")) key = *k;
-  if (key.empty()) key = config->name + ":" + digest(req.body) + digest(req.path + req.body);
+  if (key.empty()) key = config->name + ":" + digest(req.path + "\n" + req.body);  // same delivery, same key
 
   store::ReceivedWebhookRecord rec;
   rec.id = util::uuid_v4();

@@ -33,23 +33,13 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos || api_key.empty()) {
+  auto address = cx::sandbox::parse_listen(listen);
+  if (!address || api_key.empty()) {
     std::fprintf(stderr, "generic sandbox: --listen must be HOST:PORT and --api-key non-empty\n");
     return 2;
   }
-  std::string host = listen.substr(0, colon);
-  int port = 0;
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (const std::exception&) {
-    port = -1;
-  }
-  if (port < 0 || port > 65535) {
-    std::fprintf(stderr, "generic sandbox: bad port in --listen %s\n", listen.c_str());
-    return 2;
-  }
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string host = address->host;
+  int port = address->port;
 
   std::unique_ptr<Dataset> data;
   std::unique_ptr<Generator> generator;

@@ -37,13 +37,13 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) {
+  auto address = cx::sandbox::parse_listen(listen);
+  if (!address) {
     std::cerr << "plaid sandbox: --listen must be HOST:PORT\n";
     return 2;
   }
-  std::string host = listen.substr(0, colon);
-  int port = std::atoi(listen.c_str() + colon + 1);
+  const std::string host = address->host;
+  const int port = address->port;
   if (opts.public_url.empty()) opts.public_url = "http://" + listen;
   while (!opts.public_url.empty() && opts.public_url.back() == '/') opts.public_url.pop_back();
 

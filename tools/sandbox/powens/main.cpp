@@ -39,13 +39,13 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) {
+  auto address = cx::sandbox::parse_listen(listen);
+  if (!address) {
     std::cerr << "powens sandbox: --listen must be HOST:PORT\n";
     return 2;
   }
-  std::string host = listen.substr(0, colon);
-  int port = std::atoi(listen.c_str() + colon + 1);
+  const std::string host = address->host;
+  const int port = address->port;
 
   use_paris_time();
   int64_t start = wall_now();
