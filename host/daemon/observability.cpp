@@ -44,6 +44,18 @@ void observe(api::Metrics& metrics, engine::Engine& engine) {
     return std::map<std::string, int64_t>{
         {"running", s.running}, {"succeeded", s.succeeded}, {"failed", s.failed}, {"retried", s.retried}};
   });
+  metrics.add_family("cx_items_stored_total", "Items committed by fetches and webhooks, by kind and change.", "counter",
+                     [&engine] {
+                       auto c = engine.ingest_counts();
+                       auto sample = [](const char* kind, const char* change, int64_t n) {
+                         return api::MetricSample{{{"kind", kind}, {"change", change}}, static_cast<double>(n)};
+                       };
+                       return std::vector<api::MetricSample>{sample("account", "inserted", c.accounts),
+                                                             sample("balance", "inserted", c.balances),
+                                                             sample("payment", "inserted", c.payments_inserted),
+                                                             sample("payment", "updated", c.payments_updated),
+                                                             sample("payment", "deleted", c.payments_deleted)};
+                     });
 }
 
 }  // namespace cx::daemon

@@ -20,6 +20,19 @@ Engine::Engine(store::Database& db, plugin::Registry& registry, EngineOptions op
 
 Engine::~Engine() { stop(); }
 
+Engine::IngestCounts Engine::ingest_counts() const {
+  return {accounts_stored_.load(), balances_stored_.load(), payments_inserted_.load(), payments_updated_.load(),
+          payments_deleted_.load()};
+}
+
+void Engine::count_ingest(const store::FetchedPageResult& r) {
+  accounts_stored_ += r.accounts_inserted;
+  balances_stored_ += r.balances_inserted;
+  payments_inserted_ += r.payments_inserted;
+  payments_updated_ += r.payments_updated;
+  payments_deleted_ += r.payments_deleted;
+}
+
 void Engine::start() {
   runtime_.load_all();
   // Only one daemon serves a data directory, so every lease still held belongs to a process that

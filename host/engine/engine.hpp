@@ -11,6 +11,7 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -95,6 +96,14 @@ class Engine {
   /// Tasks by state for /metrics.
   WorkerPool::Stats stats() const { return workers_->stats(); }
 
+  /// Items committed by fetch tasks and webhooks since start (cx_items_stored_total).
+  struct IngestCounts {
+    int64_t accounts = 0, balances = 0, payments_inserted = 0, payments_updated = 0, payments_deleted = 0;
+  };
+  IngestCounts ingest_counts() const;
+  /// Adds a page's result; call after its transaction committed.
+  void count_ingest(const store::FetchedPageResult& r);
+
  private:
   friend struct EngineTasks;
   TaskOutcome run_task(const store::TaskRecord& task);
@@ -105,6 +114,8 @@ class Engine {
   EngineOptions options_;
   Runtime runtime_;
   std::unique_ptr<WorkerPool> workers_;
+  std::atomic<int64_t> accounts_stored_{0}, balances_stored_{0}, payments_inserted_{0}, payments_updated_{0},
+      payments_deleted_{0};
 };
 
 }  // namespace cx::engine

@@ -114,8 +114,9 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
     fp.new_state = o.contains("newState") ? o.at("newState") : boost::json::value(nullptr);
     const bool has_more = o.contains("hasMore") && o.at("hasMore").is_bool() && o.at("hasMore").get_bool();
 
+    store::FetchedPageResult stored;
     e.db().write([&](store::WriteTx& tx) {
-      store::store_fetched_page(tx, fp);
+      stored = store::store_fetched_page(tx, fp);
       // Each item spawns its child tasks once: the ids derive from this task and the item.
       for (auto& item : b.account_items()) {
         std::string ref(item.at("reference").as_string());
@@ -154,6 +155,7 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
       }
       store::tasks::extend_lease(tx, t.id, pool.owner(), tx.now(), e.options().lease_ms);
     });
+    e.count_ingest(stored);
     state = fp.new_state;
     if (!next_tasks.empty() && !b.account_items().empty()) pool.notify();
     if (!has_more) break;

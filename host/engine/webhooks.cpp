@@ -90,7 +90,7 @@ void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, 
     if (kind == "balances") b.add_balances(v);
     if (kind == "payments") b.add_payments(v);
     if (kind == "paymentsToDelete") b.add_payments_to_delete(v);
-    e.db().write([&](store::WriteTx& tx) { store::store_fetched_page(tx, b.page()); });
+    e.count_ingest(e.db().write([&](store::WriteTx& tx) { return store::store_fetched_page(tx, b.page()); }));
     return;
   }
   if (!v.is_object()) return;

@@ -28,7 +28,8 @@ struct FetchedPage {
 struct FetchedPageResult {
   int accounts_inserted = 0;
   int balances_inserted = 0;
-  int payments_changed = 0;  ///< inserted or updated
+  int payments_inserted = 0;
+  int payments_updated = 0;
   int payments_deleted = 0;
 };
 
