@@ -81,6 +81,40 @@ json::object truth_of(Sandbox& sb, const User& u) {
           {"externalAccounts", std::move(externals)}};
 }
 
+/// Counts of what truth_of lists, without rendering anything (large data sets).
+struct TruthCounts {
+  int64_t users = 0, connections = 0, accounts = 0, transactions = 0, payments = 0, malformed = 0, deleted = 0;
+  json::object to_json() const {
+    return {{"users", users},       {"connections", connections}, {"accounts", accounts},
+            {"transactions", transactions}, {"payments", payments}, {"malformedPayments", malformed},
+            {"deletedTransactions", deleted}};
+  }
+};
+
+void count_truth(Sandbox& sb, const User& u, TruthCounts& n) {
+  auto& w = sb.world;
+  auto opt = sb.render_options();
+  ++n.users;
+  for (auto cid : u.connections) {
+    auto& c = w.connections.at(cid);
+    if (c.deleted) continue;
+    ++n.connections;
+    for (auto aid : c.accounts) {
+      ++n.accounts;
+      for (auto tid : w.accounts.at(aid).transactions) {
+        auto& t = w.transactions.at(tid);
+        if (t.deleted) {
+          ++n.deleted;
+          continue;
+        }
+        ++n.transactions;
+        ++n.payments;
+        if (malformed(w, t, opt)) ++n.malformed;
+      }
+    }
+  }
+}
+
 Connection* live_connection(Sandbox& sb, Response& res, const std::string& id) {
   auto it = sb.world.connections.find(std::stoll(id));
   if (it == sb.world.connections.end() || it->second.deleted) {
@@ -220,6 +254,22 @@ void register_console(httplib::Server& s, Sandbox& sb) {
     sb.sync(*c, full && full->is_bool() && full->get_bool());
     send_json(res, connection_json(sb.world, *c));
   });
+  // Every live, healthy connection at once (benchmarks): {"full"?: true}. Answers
+  // {"connections": n} at once; the deliveries leave from the sender threads (--webhook-senders).
+  s.Post(base + "/sync", [&sb](const Request& req, Response& res) {
+    auto body = body_object(req, res);
+    if (!body) return;
+    auto* full = body->if_contains("full");
+    bool all = full && full->is_bool() && full->get_bool();
+    std::lock_guard l(sb.world.mu);
+    int64_t n = 0;
+    for (auto& [id, c] : sb.world.connections)
+      if (!c.deleted && !c.state) {
+        sb.sync(c, all);
+        ++n;
+      }
+    send_json(res, json::object{{"connections", n}});
+  });
   s.Delete(base + R"(/connections/(\d+))", [&sb](const Request& req, Response& res) {
     std::lock_guard l(sb.world.mu);
     auto* c = live_connection(sb, res, req.matches[1]);
@@ -260,6 +310,19 @@ void register_console(httplib::Server& s, Sandbox& sb) {
   // Ground truth: ?user=ID for one user, else every live user.
   s.Get(base + "/truth", [&sb](const Request& req, Response& res) {
     std::lock_guard l(sb.world.mu);
+    if (req.get_param_value("summary") == "true" || req.get_param_value("summary") == "1") {
+      // Counts only: what a benchmark needs from a data set too large to render.
+      TruthCounts n;
+      if (req.has_param("user")) {
+        auto it = sb.world.users.find(std::atoll(req.get_param_value("user").c_str()));
+        if (it == sb.world.users.end() || it->second.deleted) return console_error(res, 404, "no such user");
+        count_truth(sb, it->second, n);
+      } else {
+        for (auto& [id, u] : sb.world.users)
+          if (!u.deleted) count_truth(sb, u, n);
+      }
+      return send_json(res, n.to_json());
+    }
     if (req.has_param("user")) {
       auto it = sb.world.users.find(std::atoll(req.get_param_value("user").c_str()));
       if (it == sb.world.users.end() || it->second.deleted) return console_error(res, 404, "no such user");

@@ -1,4 +1,5 @@
-// `connectivity-sandbox powens --listen 127.0.0.1:PORT --seed N [--transactions-per-account N]`:
+// `connectivity-sandbox powens --listen 127.0.0.1:PORT --seed N [--transactions-per-account N]
+// [--accounts-per-connection N] [--webhook-max-transactions K] [--webhook-senders N]`:
 // a local Powens (API, webview, signed webhooks, console). See README.md in this folder.
 #include "clock.hpp"
 #include "sandbox.hpp"
@@ -25,9 +26,18 @@ int run(int argc, char** argv) {
   int per_account = -1;
   Credentials creds;
   std::vector<std::string> hooks;
+  ScaleOptions scale;
   app.add_option("--listen", listen, "HOST:PORT to serve on")->capture_default_str();
   app.add_option("--seed", seed, "seed of the generated data")->capture_default_str();
   app.add_option("--transactions-per-account", per_account, "history rows per account (default: per account type)");
+  app.add_option("--accounts-per-connection", scale.accounts_per_connection,
+                 "accounts per new connection (default: the bank's own list)")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--webhook-max-transactions", scale.webhook_max_transactions,
+                 "split a sync into CONNECTION_SYNCED deliveries of at most K rows (default: one delivery)")
+      ->check(CLI::Range(1, 10000000));
+  app.add_option("--webhook-senders", scale.webhook_senders, "webhook sender threads (default 1: in order)")
+      ->check(CLI::Range(1, 64));
   app.add_option("--start-date", start_date, "emulated today, YYYY-MM-DD (default: the real date)");
   app.add_option("--client-id", creds.client_id, "accepted client_id")->capture_default_str();
   app.add_option("--client-secret", creds.client_secret, "accepted client_secret")->capture_default_str();
@@ -58,7 +68,7 @@ int run(int argc, char** argv) {
     start = *t;
   }
 
-  Sandbox sb(seed, per_account, start, creds);
+  Sandbox sb(seed, per_account, start, creds, scale);
   if (!faults_json_text.empty()) {
     try {
       auto v = boost::json::parse(faults_json_text);

@@ -47,6 +47,7 @@ struct Account {
   int64_t id = 0, user_id = 0, connection_id = 0;
   std::string original_name, name, type, usage = "PRIV", iban, bic, number, webid;
   Currency currency;
+  size_t template_index = 0;    ///< index of its template in the bank's account list
   int64_t opening_balance = 0;  ///< minor units before the first generated transaction
   std::string opening_date;     ///< YYYY-MM-DD
   int64_t last_update = 0;      ///< UTC seconds

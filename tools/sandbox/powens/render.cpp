@@ -166,8 +166,11 @@ json::object connection_synced_json(const World& w, const Connection& c, std::op
       accounts.push_back(std::move(ao));
     }
   conn["accounts"] = std::move(accounts);
-  return {{"user", json::object{{"id", c.user_id}, {"signin", paris_datetime(c.created)}, {"platform", "sharedAccess"}}},
-          {"connection", std::move(conn)}};
+  return {{"user", synced_user_json(c)}, {"connection", std::move(conn)}};
+}
+
+json::object synced_user_json(const Connection& c) {
+  return {{"id", c.user_id}, {"signin", paris_datetime(c.created)}, {"platform", "sharedAccess"}};
 }
 
 std::string error_body(const std::string& code, const std::string& description, int64_t request_id,

@@ -30,6 +30,8 @@ boost::json::object transaction_json(const World& w, const Transaction& t, const
 boost::json::object account_json(const World& w, const Account& a);
 /// A Connection; with `expand_connector` the connector {uuid, name} is embedded.
 boost::json::object connection_json(const World& w, const Connection& c, bool expand_connector = false);
+/// The `user` object of a CONNECTION_SYNCED body for the owner of `c`.
+boost::json::object synced_user_json(const Connection& c);
 /// CONNECTION_SYNCED body: user + connection + accounts, each with the transactions updated
 /// since `since` (all of them when null).
 boost::json::object connection_synced_json(const World& w, const Connection& c, std::optional<int64_t> since,

@@ -40,7 +40,9 @@ std::string bi_signature(const std::string& secret, const std::string& path, con
   return Botan::base64_encode(out.data(), out.size());
 }
 
-WebhookSender::WebhookSender(Faults& faults) : faults_(faults), thread_([this] { loop(); }) {}
+WebhookSender::WebhookSender(Faults& faults, int senders) : faults_(faults) {
+  for (int i = 0; i < std::max(1, senders); ++i) threads_.emplace_back([this] { loop(); });
+}
 
 WebhookSender::~WebhookSender() {
   {
@@ -48,11 +50,21 @@ WebhookSender::~WebhookSender() {
     stop_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  for (auto& t : threads_) t.join();
 }
 
 void WebhookSender::send(const std::string& event, const std::string& url, const std::string& body,
                          const std::string& secret) {
+  enqueue(event, url, body, nullptr, secret);
+}
+
+void WebhookSender::send_lazy(const std::string& event, const std::string& url, Render render,
+                              const std::string& secret) {
+  enqueue(event, url, {}, std::move(render), secret);
+}
+
+void WebhookSender::enqueue(const std::string& event, const std::string& url, std::string body, Render render,
+                            const std::string& secret) {
   FaultConfig f = faults_.get();
   bool forge = !secret.empty() && faults_.roll(f.bad_signature_rate);
   bool duplicate = faults_.roll(f.duplicate_webhook_rate);
@@ -65,6 +77,7 @@ void WebhookSender::send(const std::string& event, const std::string& url, const
     d.event = event;
     d.url = url;
     d.body = body;
+    d.render = render;
     d.secret = secret;
     d.forged = forged;
     d.not_before_ms = at;
@@ -122,11 +135,22 @@ void WebhookSender::loop() {
     ++in_flight_;
     l.unlock();
     std::string error;
-    int status = post(d, error);
+    bool rendered = true;
+    if (d.render) {
+      try {
+        d.body = d.render();
+      } catch (const std::exception& e) {
+        error = std::string("render: ") + e.what();
+        rendered = false;
+      }
+      d.render = nullptr;
+    }
+    int status = rendered ? post(d, error) : 0;
     ++d.attempts;
     l.lock();
     --in_flight_;
-    bool retry = (status == 0 || status == 408 || status == 429 || status >= 500) && d.attempts < kMaxAttempts && !d.forged;
+    bool retry = rendered && (status == 0 || status == 408 || status == 429 || status >= 500) &&
+                 d.attempts < kMaxAttempts && !d.forged;
     if (retry) {
       d.not_before_ms = now_ms() + (250LL << (d.attempts - 1));
       queue_.push_back(std::move(d));

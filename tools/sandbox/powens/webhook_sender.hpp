@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -26,13 +27,20 @@ class WebhookSender {
   /// Attempts per delivery (first try included).
   static constexpr int kMaxAttempts = 5;
 
-  explicit WebhookSender(Faults& faults);
+  /// Renders a body when its delivery is about to be sent (first attempt only).
+  using Render = std::function<std::string()>;
+
+  /// `senders` threads deliver concurrently; with one, deliveries leave in queue order.
+  explicit WebhookSender(Faults& faults, int senders = 1);
   ~WebhookSender();
   WebhookSender(const WebhookSender&) = delete;
   WebhookSender& operator=(const WebhookSender&) = delete;
 
   /// Queues one event for `url`, signed with `secret` (unsigned when empty), applying faults.
   void send(const std::string& event, const std::string& url, const std::string& body, const std::string& secret);
+  /// Same, with the body rendered by `render` on a sender thread just before the first attempt
+  /// (large or numerous deliveries then never sit rendered in the queue).
+  void send_lazy(const std::string& event, const std::string& url, Render render, const std::string& secret);
   /// {"queued": n, "inFlight": n, "deliveries": [{seq, event, url, status, attempts, forged, error, at}]}
   boost::json::object status() const;
   /// True when nothing is queued or being delivered.
@@ -42,6 +50,7 @@ class WebhookSender {
   struct Delivery {
     uint64_t seq = 0;
     std::string event, url, body, secret;
+    Render render;  ///< set until the body is rendered
     bool forged = false;
     int attempts = 0;
     int64_t not_before_ms = 0;
@@ -55,6 +64,8 @@ class WebhookSender {
     std::string error, at;
   };
   void loop();
+  void enqueue(const std::string& event, const std::string& url, std::string body, Render render,
+               const std::string& secret);
   /// One POST; returns the HTTP status or 0 with `error` set.
   int post(const Delivery& d, std::string& error) const;
 
@@ -66,7 +77,7 @@ class WebhookSender {
   int in_flight_ = 0;
   uint64_t next_seq_ = 1;
   bool stop_ = false;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace cx::sandbox::powens

@@ -58,23 +58,25 @@ std::optional<int64_t> World::user_of_code(const std::string& code) const {
 
 AccountKind World::kind_of(const Account& a) const {
   auto& bank = banks().at(static_cast<size_t>(connections.at(a.connection_id).bank));
-  for (auto& t : bank.accounts)
-    if (a.original_name == t.original_name) return t.kind;
-  return AccountKind::kChecking;
+  return a.template_index < bank.accounts.size() ? bank.accounts[a.template_index].kind : AccountKind::kChecking;
 }
 
 void World::generate_accounts(Connection& c) {
   auto& bank = banks().at(static_cast<size_t>(c.bank));
   std::string today = paris_date(now);
-  for (size_t i = 0; i < bank.accounts.size(); ++i) {
-    auto& t = bank.accounts[i];
+  size_t templates = bank.accounts.size();
+  size_t count_accounts = accounts_per_connection > 0 ? static_cast<size_t>(accounts_per_connection) : templates;
+  for (size_t i = 0; i < count_accounts; ++i) {
+    auto& t = bank.accounts[i % templates];
     Rng rng(mix(seed, static_cast<uint64_t>(c.id), i + 1));
     Account a;
     a.id = next_account_id_++;
     a.user_id = c.user_id;
     a.connection_id = c.id;
+    a.template_index = i % templates;
     a.original_name = t.original_name;
-    a.name = t.original_name;
+    if (i >= templates) a.original_name += " " + std::to_string(i / templates + 1);
+    a.name = a.original_name;
     a.type = t.type;
     a.currency = t.currency;
     for (int d = 0; d < 11; ++d) a.number += static_cast<char>('0' + rng.range(0, 9));
@@ -86,11 +88,13 @@ void World::generate_accounts(Connection& c) {
     a.last_update = now;
     int count = transactions_per_account >= 0 ? transactions_per_account : t.default_transactions;
     auto history = generate_history(rng, a, t.kind, count, today);
+    a.transactions.reserve(history.size());
     for (auto& tx : history) {
       tx.id = next_tx_id_++;
       tx.last_update = now;
       a.transactions.push_back(tx.id);
-      transactions[tx.id] = tx;
+      // Ids only grow: the new row goes at the end of the map.
+      transactions.emplace_hint(transactions.end(), tx.id, std::move(tx));
     }
     accounts[a.id] = a;
     c.accounts.push_back(a.id);

@@ -37,6 +37,9 @@ class World {
 
   uint64_t seed;
   int transactions_per_account;  ///< < 0: each template's default
+  /// Accounts generated per connection; <= 0: the bank's own list. More than the bank lists
+  /// cycles through its templates ("Compte de dépôt 2", …), for benchmarks.
+  int accounts_per_connection = 0;
   Credentials credentials;
   int64_t now;                   ///< the emulated clock, UTC seconds
 
