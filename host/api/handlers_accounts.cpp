@@ -17,13 +17,16 @@ class AccountRenderer {
   explicit AccountRenderer(store::Tx& tx) : tx_(tx) {}
   json::object operator()(const store::AccountRecord& a, json::storage_ptr sp = {}) {
     auto it = connectors_.find(a.connector_id);
-    if (it == connectors_.end()) it = connectors_.emplace(a.connector_id, store::connectors::get(tx_, a.connector_id)).first;
+    if (it == connectors_.end()) {
+      auto c = store::connectors::get(tx_, a.connector_id);
+      it = connectors_.emplace(a.connector_id, c ? std::optional(account_connector(*c, sp)) : std::nullopt).first;
+    }
     return account_json(a, it->second ? &*it->second : nullptr, std::move(sp));
   }
 
  private:
   store::Tx& tx_;
-  std::map<std::string, std::optional<store::ConnectorRecord>> connectors_;
+  std::map<std::string, std::optional<AccountConnector>> connectors_;
 };
 
 // ?from / ?fromTimestamp (and to) as UTC ms; 400 VALIDATION when not RFC 3339.

@@ -67,13 +67,16 @@ json::object connector_json(const store::ConnectorRecord& c, const std::vector<s
   return o;
 }
 
-json::object account_json(const store::AccountRecord& a, const store::ConnectorRecord* connector,
-                          json::storage_ptr sp) {
+AccountConnector account_connector(const store::ConnectorRecord& c, json::storage_ptr sp) {
+  return {connector_base_json(c, std::move(sp)), c.provider};
+}
+
+json::object account_json(const store::AccountRecord& a, const AccountConnector* connector, json::storage_ptr sp) {
   json::object o(sp);
   o.reserve(15);
   o["id"] = a.id;
   o["connectorID"] = a.connector_id;
-  if (connector) o["connector"] = connector_base_json(*connector, sp);
+  if (connector) o["connector"] = json::object(connector->json, sp);
   o["provider"] = connector ? connector->provider : provider_of(a.connector_id);
   o["reference"] = a.reference;
   o["createdAt"] = rfc3339(a.created_at);

@@ -32,9 +32,17 @@ boost::json::object connector_base_json(const store::ConnectorRecord& c, boost::
 /// A connector in GET /connectors; `capabilities` are wire names.
 boost::json::object connector_json(const store::ConnectorRecord& c, const std::vector<std::string>& capabilities);
 
+/// The connector an account embeds: its connector_base_json() and provider. Build it once per
+/// connector and reuse it for every account of a page.
+struct AccountConnector {
+  boost::json::object json;
+  std::string provider;
+};
+AccountConnector account_connector(const store::ConnectorRecord& c, boost::json::storage_ptr sp = {});
+
 /// An account; `connector` (when known) is embedded as "connector". `sp`: where to allocate
 /// (list routes render a page into one monotonic resource).
-boost::json::object account_json(const store::AccountRecord& a, const store::ConnectorRecord* connector,
+boost::json::object account_json(const store::AccountRecord& a, const AccountConnector* connector,
                                  boost::json::storage_ptr sp = {});
 
 /// A balance; psuID is always present ("" when the account has no PSU).

@@ -15,7 +15,12 @@ Connection::Connection(const std::filesystem::path& path, bool writer, int busy_
 
 SQLite::Statement& Connection::cached(const std::string& sql) {
   auto it = cache_.find(sql);
-  if (it == cache_.end()) it = cache_.emplace(sql, Entry{std::make_unique<SQLite::Statement>(db_, sql)}).first;
+  if (it == cache_.end()) {
+    // Filters give many SQL shapes: past the bound, drop every statement the current transaction
+    // is not holding (fixed SQL is simply prepared again on its next use).
+    if (cache_.size() >= kMaxStatements) std::erase_if(cache_, [](const auto& kv) { return !kv.second.used; });
+    it = cache_.emplace(sql, Entry{std::make_unique<SQLite::Statement>(db_, sql)}).first;
+  }
   Entry& e = it->second;
   e.stmt->tryReset();  // a previous failed step reports its error again on reset: already handled
   e.stmt->clearBindings();

@@ -19,13 +19,15 @@ class Connection {
   Connection(const std::filesystem::path& path, bool writer, int busy_timeout_ms);
 
   SQLite::Database& db() { return db_; }
-  /// Cached statement for `sql`, reset and with bindings cleared.
+  /// Cached statement for `sql`, reset and with bindings cleared. At most kMaxStatements are kept;
+  /// statements used in the current transaction are never evicted.
   SQLite::Statement& cached(const std::string& sql);
   /// Resets every statement used since the last call, so none keeps a read snapshot open past
   /// the end of its transaction.
   void release_statements();
 
  private:
+  static constexpr size_t kMaxStatements = 256;
   SQLite::Database db_;
   struct Entry {
     std::unique_ptr<SQLite::Statement> stmt;

@@ -296,6 +296,11 @@ CREATE TABLE payment_adjustments (
 );
 )sql";
 
+// A PSU's accounts newest first without a sort (GET /accounts filtered by psu_id).
+constexpr const char* kAccountsByPsuCreated = R"sql(
+CREATE INDEX accounts_by_psu_created ON accounts (psu_id, created_at, sort_id) WHERE psu_id IS NOT NULL;
+)sql";
+
 bool has_table(SQLite::Database& db, const char* name) {
   SQLite::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   s.bind(1, name);
@@ -310,6 +315,7 @@ const std::vector<Migration>& migrations() {
       {2, "connectors, states, webhooks, tasks, schedules, events", kConnectors},
       {3, "payment service users and open banking", kOpenBanking},
       {4, "accounts, balances, payments", kLedger},
+      {5, "accounts of a PSU by creation", kAccountsByPsuCreated},
   };
   return all;
 }

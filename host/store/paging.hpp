@@ -32,9 +32,8 @@ Page<T> list_page(Tx& tx, const ListSql& l, const FilterSpec& spec, const PageQu
   const int size = std::clamp(q.page_size, 1, 1000);
   std::string sql = "SELECT " + l.columns + " FROM " + l.table + (where.empty() ? "" : " WHERE " + where) +
                     " ORDER BY created_at DESC, sort_id DESC LIMIT ? OFFSET ?";
-  // Unfiltered lists reuse a cached statement; filtered ones vary in shape, so prepare once.
-  std::unique_ptr<SQLite::Statement> once;
-  SQLite::Statement& s = q.filter ? *(once = tx.prepare_once(sql)) : tx.prepare(sql);
+  // Parameters are bound, so one filter shape is one SQL text: the statement cache serves repeats.
+  SQLite::Statement& s = tx.prepare(sql);
   int next = bind_params(s, params);
   s.bind(next, static_cast<int64_t>(size) + 1);
   s.bind(next + 1, static_cast<int64_t>(std::max<int64_t>(q.offset, 0)));

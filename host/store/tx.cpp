@@ -12,10 +12,6 @@ Tx::Tx(Database& db, Connection& conn) : db_(db), conn_(conn) {}
 
 SQLite::Statement& Tx::prepare(const std::string& sql) { return conn_.cached(sql); }
 
-std::unique_ptr<SQLite::Statement> Tx::prepare_once(const std::string& sql) {
-  return std::make_unique<SQLite::Statement>(conn_.db(), sql);
-}
-
 void Tx::exec(const std::string& sql) { conn_.db().exec(sql); }
 
 int Tx::changes() const { return conn_.db().getChanges(); }

@@ -30,11 +30,9 @@ class Tx {
   Tx(const Tx&) = delete;
   Tx& operator=(const Tx&) = delete;
 
-  /// A prepared statement cached on this connection, reset with its bindings cleared. Valid until
-  /// the next prepare() of the same SQL text. Use for fixed SQL only (the cache is never evicted).
+  /// A prepared statement cached on this connection (bounded; see Connection::cached), reset with
+  /// its bindings cleared. Valid until the next prepare() of the same SQL text in this transaction.
   SQLite::Statement& prepare(const std::string& sql);
-  /// A statement prepared for one use (dynamic SQL, e.g. compiled filters).
-  std::unique_ptr<SQLite::Statement> prepare_once(const std::string& sql);
   /// Runs SQL without results.
   void exec(const std::string& sql);
   /// Rows changed by the last INSERT/UPDATE/DELETE on this connection.
