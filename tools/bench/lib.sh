@@ -9,6 +9,8 @@
 #   api METHOD PATH [JSON]        authenticated call to the daemon, prints the body
 #   stored_payments               payments inserted so far (cx_items_stored_total from /metrics)
 #   wait_payments N [SECONDS]     polls stored_payments until >= N; fails on timeout
+#   wrk_load URL DURATION         wrk, 32 connections, 2 threads, authenticated; prints "req/s p99_ms";
+#                                 fails on any non-2xx answer or socket error
 #   rss_mib PID / peak_rss_mib PID   VmRSS / VmHWM (peak resident set) of a live process, MiB
 #   now_s                         monotonic-enough wall clock, seconds with ns decimals
 #
@@ -104,3 +106,13 @@ wait_payments() {  # N [SECONDS]
 
 rss_mib() { awk '/^VmRSS:/ {printf "%.1f\n", $2/1024}' "/proc/$1/status"; }
 peak_rss_mib() { awk '/^VmHWM:/ {printf "%.1f\n", $2/1024}' "/proc/$1/status"; }
+
+wrk_load() {  # URL DURATION
+  local out rps p99
+  out=$(wrk -t2 -c32 -d"$2" --latency -H "Authorization: Bearer $BENCH_TOKEN" "$1")
+  if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then echo "errors while loading $1:" >&2; echo "$out" >&2; return 1; fi
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)}
+                          else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; print v}' <<<"$out")
+  echo "$rps $p99"
+}
