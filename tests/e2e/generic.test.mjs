@@ -65,6 +65,12 @@ test('generic connector: stored accounts, balances, beneficiaries and payments e
       assert.ok(want.adjustments.size > 0, 'the seed has refunds (relatedTransactionID)');
       assert.ok([...want.payments.values()].some((p) => p.status === 'PENDING'), 'the seed has pending transactions');
       assert.ok(new Set([...want.balances.keys()].map((k) => k.split(' ')[1])).size >= 2, 'several currencies');
+      // The ingest counter benchmarks read: one insertion per stored payment, no more.
+      const metrics = await (await fetch(`${daemon.url}/metrics`, { headers: { authorization: `Bearer ${daemon.token}` } })).text();
+      const inserted = metrics.split('\n').find((l) => l.startsWith('cx_items_stored_total{') &&
+        l.includes('kind="payment"') && l.includes('change="inserted"'));
+      assert.ok(inserted, `cx_items_stored_total for inserted payments is exposed:\n${metrics}`);
+      assert.equal(Number(inserted.split(' ').pop()), want.payments.size, inserted);
     });
 
     await step(t, 'the clock advances: pending ones settle, new ones arrive, the next poll stores them', async () => {
