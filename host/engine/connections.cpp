@@ -40,7 +40,7 @@ void disconnect_connection(store::WriteTx& tx, const LiveConnector& c, const std
   if (!existing) r.created_at = tx.now();
   r.updated_at = tx.now();
   store::connections::upsert(tx, r);
-  unschedule_connection(tx, c.record.id, workflow_of(tx, c.record.id), connection_id);
+  unschedule_connection(tx, c.record.id, connection_id);
   boost::json::object ev{{"psuID", psu_id}, {"connectorID", c.record.id}, {"connectionID", connection_id},
                          {"errorType", error_type}, {"at", at}};
   if (reason) ev["reason"] = *reason;

@@ -71,7 +71,7 @@ TaskOutcome EngineTasks::delete_psu(Engine& e, const store::TaskRecord& t) {
   e.db().write([&](store::WriteTx& tx) {
     for (auto& [user, token] : ctx.second)
       for (auto& conn : store::connections::list(tx, psu_id, user.connector_id, store::PageQuery{std::nullopt, 0, 100}).items)
-        unschedule_connection(tx, user.connector_id, workflow_of(tx, user.connector_id), conn.connection_id);
+        unschedule_connection(tx, user.connector_id, conn.connection_id);
     store::psus::remove(tx, psu_id);
   });
   e.db().checkpoint();  // nothing of the PSU stays in the WAL
@@ -92,7 +92,7 @@ TaskOutcome EngineTasks::delete_psu_connector(Engine& e, const store::TaskRecord
       return *o;
   e.db().write([&](store::WriteTx& tx) {
     for (auto& conn : store::connections::list(tx, psu_id, connector_id, store::PageQuery{std::nullopt, 0, 100}).items)
-      unschedule_connection(tx, connector_id, workflow_of(tx, connector_id), conn.connection_id);
+      unschedule_connection(tx, connector_id, conn.connection_id);
     store::forwarded_users::remove(tx, psu_id, connector_id);
   });
   return TaskOutcome::ok();
@@ -114,7 +114,7 @@ TaskOutcome EngineTasks::delete_connection(Engine& e, const store::TaskRecord& t
                                 {"connection", connection_json(*conn)}}))
       return *o;
   e.db().write([&](store::WriteTx& tx) {
-    unschedule_connection(tx, connector_id, workflow_of(tx, connector_id), connection_id);
+    unschedule_connection(tx, connector_id, connection_id);
     store::connections::remove(tx, psu_id, connector_id, connection_id);
   });
   return TaskOutcome::ok();

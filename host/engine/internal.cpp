@@ -162,13 +162,8 @@ void schedule_fetches(store::WriteTx& tx, const std::string& connector_id, const
   }
 }
 
-void unschedule_connection(store::WriteTx& tx, const std::string& connector_id, const boost::json::array& workflow,
-                           const std::string& connection_id) {
-  auto connector = connector_of(connector_id);
-  for (auto& v : workflow) {
-    std::string type(v.as_object().at("taskType").as_string());
-    store::schedules::remove(tx, ids::encode(ids::ScopedID{connector, schedule_ref(type, connection_id)}));
-  }
+void unschedule_connection(store::WriteTx& tx, const std::string& connector_id, const std::string& connection_id) {
+  store::schedules::remove_for_connection(tx, connector_id, connection_id);
 }
 
 void enqueue_fetches_now(store::WriteTx& tx, const std::string& connector_id, const boost::json::array& workflow,

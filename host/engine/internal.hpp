@@ -67,9 +67,9 @@ std::optional<plugin::Op> fetch_op(std::string_view task_type);
 void schedule_fetches(store::WriteTx& tx, const std::string& connector_id, const boost::json::array& workflow,
                       int64_t period_ms, const std::optional<std::string>& psu_id,
                       const std::optional<std::string>& connection_id);
-/// Removes the schedules of one connection (it went to ERROR or was deleted).
-void unschedule_connection(store::WriteTx& tx, const std::string& connector_id, const boost::json::array& workflow,
-                           const std::string& connection_id);
+/// Removes the schedules of one connection (it went to ERROR or was deleted): its root fetches and
+/// the per-account schedules of their periodic children.
+void unschedule_connection(store::WriteTx& tx, const std::string& connector_id, const std::string& connection_id);
 /// Queues one run of every root fetch task now (non-periodic), for a connection when given.
 void enqueue_fetches_now(store::WriteTx& tx, const std::string& connector_id, const boost::json::array& workflow,
                          const std::optional<std::string>& psu_id, const std::optional<std::string>& connection_id,

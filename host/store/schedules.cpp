@@ -114,6 +114,14 @@ bool remove(WriteTx& tx, std::string_view id) {
   return s.exec() > 0;
 }
 
+int remove_for_connection(WriteTx& tx, std::string_view connector_id, std::string_view connection_id) {
+  SQLite::Statement& s = tx.prepare(
+      "DELETE FROM schedules WHERE connector_id = ? AND json_extract(task, '$.payload.connectionID') = ?");
+  sql::bind_str(s, 1, connector_id);
+  sql::bind_str(s, 2, connection_id);
+  return s.exec();
+}
+
 }  // namespace schedules
 
 namespace schedule_instances {

@@ -52,6 +52,9 @@ void set_period(WriteTx& tx, std::string_view connector_id, int64_t period_ms);
 void pause(WriteTx& tx, std::string_view id, const std::string& reason);
 void resume(WriteTx& tx, std::string_view id);
 bool remove(WriteTx& tx, std::string_view id);
+/// Removes every schedule of one open-banking connection (tasks whose payload names it: the root
+/// fetches and the per-account children); returns how many.
+int remove_for_connection(WriteTx& tx, std::string_view connector_id, std::string_view connection_id);
 }  // namespace schedules
 
 namespace schedule_instances {

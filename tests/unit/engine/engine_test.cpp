@@ -14,6 +14,19 @@ boost::json::object pager_config(boost::json::object extra = {}) {
   return c;
 }
 
+// Schedules of one connector whose reference ends with "-<connection id>" (roots and per-account children).
+size_t schedules_of_connection(Harness& h, const std::string& connector_id, const std::string& connection_id) {
+  return h.db->read([&](cx::store::ReadTx& tx) {
+    size_t n = 0;
+    const std::string suffix = "-" + connection_id;
+    for (auto& s : cx::store::schedules::list(tx, connector_id, {std::nullopt, 0, 1000}).items) {
+      auto ref = cx::ids::decode_scoped_id(s.id)->reference;
+      if (ref.size() > suffix.size() && ref.compare(ref.size() - suffix.size(), suffix.size(), suffix) == 0) ++n;
+    }
+    return n;
+  });
+}
+
 std::optional<std::string> schedule_error(Harness& h, const std::string& connector_id) {
   return h.db->read([&](cx::store::ReadTx& tx) -> std::optional<std::string> {
     for (auto& s : cx::store::schedules::list(tx, connector_id, {std::nullopt, 0, 100}).items)
@@ -213,10 +226,14 @@ TEST_CASE("deleting a connection removes exactly what it owns") {
     auto link = h.engine->create_link(psu, cid, {{"clientRedirectURL", "https://app.example/done"}}, std::nullopt);
     h.engine->handle_redirect(cid, {"GET", "", {}, {{"state", {query_param(link.link, "state")}}, {"connection_id", {"conn-" + std::to_string(i)}}}, ""});
   }
-  // Both PSUs' connections sync the same provider references; each PSU gets its own accounts.
+  // Both PSUs' connections sync the same provider references (account ids derive from connector
+  // and reference, so the first sighting owns the account).
   REQUIRE(eventually([&] {
     return h.db->read([&](cx::store::ReadTx& tx) { return cx::store::accounts::list(tx, {std::nullopt, 0, 100}).items.size(); }) >= 2;
   }));
+  // Each connection has its root fetch schedules plus one balances schedule per account.
+  REQUIRE(eventually([&] { return schedules_of_connection(h, cid, "conn-0") > 1 && schedules_of_connection(h, cid, "conn-1") > 1; }));
+  const size_t conn1_schedules = schedules_of_connection(h, cid, "conn-1");
   h.engine->delete_connection(psus[0], cid, "conn-0");
   REQUIRE(eventually([&] {
     return h.db->read([&](cx::store::ReadTx& tx) { return !cx::store::connections::get(tx, psus[0], cid, "conn-0"); });
@@ -225,7 +242,10 @@ TEST_CASE("deleting a connection removes exactly what it owns") {
     CHECK(cx::store::connections::get(tx, psus[1], cid, "conn-1"));
     CHECK(cx::store::psus::get(tx, psus[0]));
   });
+  CHECK(schedules_of_connection(h, cid, "conn-0") == 0);
+  CHECK(schedules_of_connection(h, cid, "conn-1") == conn1_schedules);
   h.engine->delete_psu(psus[1]);
   REQUIRE(eventually([&] { return h.db->read([&](cx::store::ReadTx& tx) { return !cx::store::psus::get(tx, psus[1]); }); }));
   h.db->read([&](cx::store::ReadTx& tx) { CHECK(cx::store::psus::get(tx, psus[0])); });
+  CHECK(schedules_of_connection(h, cid, "conn-1") == 0);
 }
