@@ -6,7 +6,10 @@
 
 #include <botan/system_rng.h>
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace cx::engine {
@@ -31,6 +34,29 @@ std::string message_of(const boost::json::value& e) {
   return boost::json::serialize(e);
 }
 }  // namespace
+
+namespace {
+// Tasks handle large transient payloads (a webhook delivery of thousands of rows, a fetched
+// page): glibc keeps what each thread freed in that thread's arena, tens of MiB each after a
+// burst, so the daemon's resident set would stay at its peak. Trimming returns it; it walks the
+// heap, so it runs at most this often while tasks keep coming, and once when the queue drains.
+constexpr int64_t kTrimIntervalMs = 2000;
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+void WorkerPool::release_free_heap(bool idle) {
+  if (idle ? trimmed_since_work_.exchange(true) : false) return;
+  int64_t now = steady_ms(), last = last_trim_ms_.load();
+  if (!idle && (now - last < kTrimIntervalMs || !last_trim_ms_.compare_exchange_strong(last, now))) return;
+  last_trim_ms_ = now;
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
 
 int64_t backoff_ms(int attempts, int64_t cap_ms, int64_t retry_after_ms) {
   double base = 1000.0 * std::pow(2.0, std::max(0, attempts - 1));
@@ -73,6 +99,7 @@ void WorkerPool::work_loop() {
       util::log().error("task queue: lease failed: {}", e.what());
     }
     if (leased.empty()) {
+      release_free_heap(/*idle=*/true);
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, std::chrono::milliseconds(options_.idle_poll_ms), [&] { return stopping_.load(); });
       continue;
@@ -91,6 +118,8 @@ void WorkerPool::work_loop() {
       } catch (const std::exception& e) {
         util::log().error("task {}: recording its outcome failed: {}", t.id, e.what());
       }
+      trimmed_since_work_ = false;
+      release_free_heap(/*idle=*/false);
     }
   }
 }

@@ -63,6 +63,8 @@ class WorkerPool {
   void work_loop();
   void schedule_loop();
   void finish(const store::TaskRecord& t, const TaskOutcome& o);
+  /// Returns freed heap to the OS, at most every kTrimIntervalMs (and once when work stops).
+  void release_free_heap(bool idle);
 
   store::Database& db_;
   WorkerOptions options_;
@@ -73,6 +75,8 @@ class WorkerPool {
   mutable std::condition_variable cv_;
   std::vector<std::thread> threads_;
   std::atomic<int64_t> succeeded_{0}, failed_{0}, retried_{0}, running_{0};
+  std::atomic<int64_t> last_trim_ms_{0};
+  std::atomic<bool> trimmed_since_work_{true};
 };
 
 /// Backoff before attempt n+1 (n ≥ 1): 1 s · 2^(n-1) capped at cap_ms, times a jitter in
