@@ -43,15 +43,20 @@ ApiResponse error_response_from_current_exception(const ApiRequest& req) {
 Api::Api(Authenticator auth, std::shared_ptr<Metrics> metrics)
     : auth_(std::move(auth)), metrics_(metrics ? std::move(metrics) : std::make_shared<Metrics>()) {}
 
-void Api::add(std::string method, std::string pattern, Access access, Handler handler) {
-  router_.add(std::move(method), std::move(pattern), access, std::move(handler));
+void Api::add(std::string method, std::string pattern, Access access, Handler handler, size_t max_body) {
+  router_.add(std::move(method), std::move(pattern), access, std::move(handler), max_body);
+}
+
+size_t Api::body_limit(std::string_view method, std::string_view raw_path) const {
+  auto m = router_.match(method, raw_path);
+  return m.outcome == Router::Outcome::Matched ? m.route->max_body : kMaxBodyBytes;
 }
 
 ApiResponse Api::dispatch(const ApiRequest& req, std::string& route_label) const {
-  if (req.body.size() > kMaxBodyBytes)
-    return error_response(413, code::kMissingOrInvalidBody,
-                          "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes");
   auto m = router_.match(req.method, req.path);
+  size_t limit = m.outcome == Router::Outcome::Matched ? m.route->max_body : kMaxBodyBytes;
+  if (req.body.size() > limit)
+    return error_response(413, code::kMissingOrInvalidBody, "request body exceeds " + std::to_string(limit) + " bytes");
   if (m.outcome == Router::Outcome::NotFound)
     return error_response(404, code::kNotFound, "no route for " + req.method + " " + req.path);
   if (m.outcome == Router::Outcome::MethodNotAllowed)

@@ -22,8 +22,12 @@ class Api {
  public:
   Api(Authenticator auth, std::shared_ptr<Metrics> metrics);
 
-  /// Adds a route under the absolute pattern (callers prefix kBasePath themselves).
-  void add(std::string method, std::string pattern, Access access, Handler handler);
+  /// Adds a route under the absolute pattern (callers prefix kBasePath themselves), accepting
+  /// bodies up to `max_body` bytes.
+  void add(std::string method, std::string pattern, Access access, Handler handler, size_t max_body = kMaxBodyBytes);
+
+  /// The largest body the route for method + raw path accepts (kMaxBodyBytes when none matches).
+  size_t body_limit(std::string_view method, std::string_view raw_path) const;
 
   /// Answers one request; never throws.
   ApiResponse handle(const ApiRequest& req) const;

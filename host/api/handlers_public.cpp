@@ -1,5 +1,6 @@
 // The two public routes (no bearer token): provider webhooks and the open-banking redirect.
-//   * /connectors/webhooks/{connectorID}/…       any method → Backend::handle_webhook
+//   * /connectors/webhooks/{connectorID}/…       any method → Backend::handle_webhook; bodies up
+//     to kMaxWebhookBodyBytes (every other route keeps kMaxBodyBytes)
 //   * /connectors/open-banking/{connectorID}/…   any method → Backend::handle_redirect, answered
 //     307 to the attempt's clientRedirectURL, or 204 with ?noRedirect=true.
 #include "host/api/errors.hpp"
@@ -30,10 +31,13 @@ InboundInput inbound(const RouteContext& c, std::string connector_id) {
 }  // namespace
 
 void add_public_routes(Api& api, const Services& s) {
-  api.add("*", v3("/connectors/webhooks/{connectorID}/*"), Access::Public, [s](const RouteContext& c) {
-    auto out = unwrap(s.backend.handle_webhook(inbound(c, connector_id_param(c))));
-    return json_response(out.status, std::move(out.body));
-  });
+  api.add(
+      "*", v3("/connectors/webhooks/{connectorID}/*"), Access::Public,
+      [s](const RouteContext& c) {
+        auto out = unwrap(s.backend.handle_webhook(inbound(c, connector_id_param(c))));
+        return json_response(out.status, std::move(out.body));
+      },
+      kMaxWebhookBodyBytes);
 
   api.add("*", v3("/connectors/open-banking/{connectorID}/*"), Access::Public, [s](const RouteContext& c) {
     std::string cid = connector_id_param(c);

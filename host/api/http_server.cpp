@@ -15,7 +15,8 @@
 namespace cx::api {
 namespace {
 
-// What the setup hook found about a GET/HEAD body; read by the route handler on the same thread.
+// What the setup hook found about a request body (a GET/HEAD body it read, or a body over the
+// route's limit it refused); read by the route handler on the same thread.
 struct GetBodyState {
   int error_status = 0;  // 413 or 400 when the body could not be taken
   std::string error_message;
@@ -23,16 +24,20 @@ struct GetBodyState {
 };
 thread_local GetBodyState* t_body_state = nullptr;
 
-// An oversized GET body up to this size is read and discarded; beyond it the connection closes.
-constexpr uint64_t kMaxDrainBytes = 16 * 1024 * 1024;
+// An oversized body up to this size is read and discarded (never kept); beyond it the
+// connection closes.
+constexpr uint64_t kMaxDrainBytes = 2 * kMaxWebhookBodyBytes;
 
 bool is_pseudo_header(const std::string& k) {
   return k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT";
 }
 
-void read_get_body(httplib::Stream& strm, httplib::Request& req, GetBodyState& st) {
-  if (req.method != "GET" && req.method != "HEAD") return;
-  if (req.has_header("Transfer-Encoding")) {
+// Runs after the headers, before httplib reads a body. Refuses a declared body over the route's
+// limit without buffering it (drained, then the request goes on with an empty body and the
+// handler answers 413), and reads GET/HEAD bodies, which httplib would ignore.
+void read_get_body(httplib::Stream& strm, httplib::Request& req, GetBodyState& st, const Api& api) {
+  bool get = req.method == "GET" || req.method == "HEAD";
+  if (get && req.has_header("Transfer-Encoding")) {
     st = {400, "chunked GET bodies are not supported; send Content-Length", true};
     return;
   }
@@ -41,10 +46,11 @@ void read_get_body(httplib::Stream& strm, httplib::Request& req, GetBodyState& s
   uint64_t n = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || p != text.data() + text.size()) {
-    st = {400, "invalid Content-Length", true};
-    return;
+    if (get) st = {400, "invalid Content-Length", true};
+    return;  // other methods: httplib refuses it itself
   }
-  if (n > kMaxBodyBytes) {
+  size_t limit = api.body_limit(req.method, std::string_view(req.target).substr(0, req.target.find('?')));
+  if (n > limit) {
     // Drain what a sane client may send so it reads the 413 instead of a reset connection.
     bool drained = n <= kMaxDrainBytes;
     char buf[16 * 1024];
@@ -53,9 +59,12 @@ void read_get_body(httplib::Stream& strm, httplib::Request& req, GetBodyState& s
       if (r <= 0) drained = false;
       else left -= static_cast<uint64_t>(r);
     }
-    st = {413, "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes", !drained};
+    st = {413, "request body exceeds " + std::to_string(limit) + " bytes", !drained};
+    req.headers.erase("Content-Length");  // nothing left for httplib to read
+    req.headers.emplace("Content-Length", "0");
     return;
   }
+  if (!get) return;
   req.body.resize(n);
   size_t got = 0;
   while (got < n) {
@@ -73,7 +82,7 @@ void read_get_body(httplib::Stream& strm, httplib::Request& req, GetBodyState& s
 
 class HttpServer::Impl : public httplib::Server {
  public:
-  explicit Impl(const ServerOptions& o) : keep_alive_seconds_(o.keep_alive_seconds) {}
+  Impl(const ServerOptions& o, const Api& api) : keep_alive_seconds_(o.keep_alive_seconds), api_(api) {}
 
  private:
   // Waits until the socket is readable, the keep-alive timeout passes, or the server stops.
@@ -100,7 +109,7 @@ class HttpServer::Impl : public httplib::Server {
             GetBodyState state;
             t_body_state = &state;
             ok = process_request(strm, count == 1, connection_closed,
-                                 [&](httplib::Request& req) { read_get_body(strm, req, state); });
+                                 [&](httplib::Request& req) { read_get_body(strm, req, state, api_); });
             t_body_state = nullptr;
             if (!ok || connection_closed || state.must_close) break;
             --count;
@@ -113,14 +122,17 @@ class HttpServer::Impl : public httplib::Server {
   }
 
   int keep_alive_seconds_;
+  const Api& api_;
 };
 
 HttpServer::HttpServer(const Api& api, ServerOptions options)
-    : impl_(std::make_unique<Impl>(options)), options_(std::move(options)) {
+    : impl_(std::make_unique<Impl>(options, api)), options_(std::move(options)) {
   auto& s = *impl_;
   int threads = options_.threads > 0 ? options_.threads : 8;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  s.set_payload_max_length(kMaxBodyBytes);
+  // The largest route limit; each route's own limit is applied before its body is read (and
+  // again by Api::dispatch for chunked bodies, whose size is only known once read).
+  s.set_payload_max_length(kMaxWebhookBodyBytes);
   // Headers and body go out in separate writes: without TCP_NODELAY, Nagle + delayed ACK add
   // ~40 ms to every keep-alive request.
   s.set_tcp_nodelay(true);
@@ -162,7 +174,7 @@ HttpServer::HttpServer(const Api& api, ServerOptions options)
                                                                    httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     std::string_view c = res.status == 413 || res.status == 400 ? code::kMissingOrInvalidBody : code::kInternal;
-    std::string msg = res.status == 413 ? "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes"
+    std::string msg = res.status == 413 ? "request body exceeds " + std::to_string(kMaxWebhookBodyBytes) + " bytes"
                       : res.status == 400 ? std::string("malformed HTTP request")
                                           : std::string(kInternalMessage);
     if (res.status == 404 || res.status == 405) {

@@ -11,8 +11,15 @@
 
 namespace cx::api {
 
-/// Maximum accepted body (GET bodies included): 1 MiB. Larger → 413.
+/// Maximum accepted body of a route (GET bodies included) unless it declares its own: 1 MiB.
+/// Larger → 413.
 inline constexpr size_t kMaxBodyBytes = 1024 * 1024;
+/// Maximum body of the public provider webhook routes (/connectors/webhooks/…): 16 MiB. A
+/// provider decides how much one delivery carries (a Powens CONNECTION_SYNCED holds every changed
+/// transaction of a connection, ~300 bytes each), so 1 MiB would refuse real syncs of a few
+/// thousand rows; 16 MiB bounds what one unauthenticated request can make the daemon buffer.
+/// Also the transport's read limit, since no route accepts more.
+inline constexpr size_t kMaxWebhookBodyBytes = 16 * 1024 * 1024;
 
 struct ApiRequest {
   std::string method;  ///< "GET", "POST", …

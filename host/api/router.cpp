@@ -65,10 +65,10 @@ std::string decode_segment(std::string_view raw) {
   return httplib::detail::decode_url(std::string(raw), false);
 }
 
-void Router::add(std::string method, std::string pattern, Access access, Handler handler) {
+void Router::add(std::string method, std::string pattern, Access access, Handler handler, size_t max_body) {
   auto segs = split_path(pattern);
   if (segs.empty()) throw std::invalid_argument("route pattern must start with '/': " + pattern);
-  Route r{std::move(method), pattern, access, std::move(handler), {}};
+  Route r{std::move(method), pattern, access, std::move(handler), {}, max_body};
   for (size_t i = 0; i < segs.size(); ++i) {
     if (segs[i] == "*" && i + 1 != segs.size()) throw std::invalid_argument("'*' must be last: " + pattern);
     r.segments.emplace_back(segs[i]);

@@ -38,12 +38,14 @@ struct Route {
   Access access = Access::Private;
   Handler handler;
   std::vector<std::string> segments;  ///< pattern split on '/'
+  size_t max_body = kMaxBodyBytes;    ///< larger request bodies are refused with 413
 };
 
 class Router {
  public:
-  /// Registers a route. Throws std::invalid_argument for a malformed pattern.
-  void add(std::string method, std::string pattern, Access access, Handler handler);
+  /// Registers a route accepting bodies up to `max_body` bytes. Throws std::invalid_argument for
+  /// a malformed pattern.
+  void add(std::string method, std::string pattern, Access access, Handler handler, size_t max_body = kMaxBodyBytes);
 
   enum class Outcome { Matched, NotFound, MethodNotAllowed };
   struct Match {

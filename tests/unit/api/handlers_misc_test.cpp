@@ -121,6 +121,26 @@ TEST_CASE("public webhook and redirect routes need no token") {
   CHECK(f.call("GET", redirect + "?state=" + state, "", false).status == 404);
 }
 
+TEST_CASE("webhook routes take bodies up to 16 MiB; every other route keeps 1 MiB") {
+  Fixture f;
+  std::string cid = f.add_connector();
+  std::string hook = "/api/payments/v3/connectors/webhooks/" + cid + "/connection-synced";
+  std::string two_mib(2 * kMaxBodyBytes, ' ');
+  auto big = f.call("POST", hook, two_mib, false);
+  CHECK(big.status == 200);
+  CHECK(f.backend.last_inbound.body.size() == two_mib.size());
+  CHECK(f.call("POST", hook, std::string(kMaxWebhookBodyBytes, ' '), false).status == 200);
+  auto over = f.call("POST", hook, std::string(kMaxWebhookBodyBytes + 1, ' '), false);
+  CHECK(over.status == 413);
+  CHECK(over.code() == "MISSING_OR_INVALID_BODY");
+  // The other public route and the private ones: still 1 MiB.
+  std::string state = cx::ids::encode(cx::ids::CallbackState{cx::util::uuid_v4(), cx::util::uuid_v4()});
+  CHECK(f.call("POST", "/api/payments/v3/connectors/open-banking/" + cid + "/redirect?state=" + state, two_mib, false)
+            .status == 413);
+  CHECK(f.post("/api/payments/v3/payment-service-users", two_mib).status == 413);
+  CHECK(f.post("/api/payments/v3/connectors/install/powens", two_mib).status == 413);
+}
+
 TEST_CASE("system routes") {
   Fixture f;
   auto h = f.call("GET", "/_healthcheck", "", false);

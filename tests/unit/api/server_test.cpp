@@ -31,6 +31,10 @@ struct Fixture {
     api.add("*", "/api/payments/v3/public/{id}/*", Access::Public, [](const RouteContext& c) {
       return json_response(200, data_envelope(boost::json::value(c.rest)));
     });
+    api.add(
+        "POST", "/api/payments/v3/hooks/*", Access::Public,
+        [](const RouteContext& c) { return json_response(200, data_envelope(boost::json::value(c.request.body.size()))); },
+        kMaxWebhookBodyBytes);
     api.add("GET", "/api/payments/v3/boom", Access::Private,
             [](const RouteContext&) -> ApiResponse { throw std::runtime_error("secret detail"); });
     server = std::make_unique<HttpServer>(api, ServerOptions{"127.0.0.1", 0, 2, 5, 2});
@@ -118,6 +122,29 @@ TEST_CASE("server: bodies over 1 MiB get 413 JSON, for POST and GET alike") {
   auto ok = f.client->Post("/api/payments/v3/echo", f.auth, std::string(kMaxBodyBytes, 'x'), "application/json");
   REQUIRE(ok);
   CHECK(ok->status == 201);
+}
+
+TEST_CASE("server: a route with a larger limit takes bodies over 1 MiB, up to its own limit") {
+  Fixture f;
+  std::string two_mib(2 * kMaxBodyBytes, 'x');
+  auto ok = f.client->Post("/api/payments/v3/hooks/a", two_mib, "application/json");
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  CHECK(parse(ok->body).at("data").as_int64() == static_cast<int64_t>(two_mib.size()));
+
+  auto over = f.client->Post("/api/payments/v3/hooks/a", std::string(kMaxWebhookBodyBytes + 1, 'x'), "application/json");
+  REQUIRE(over);
+  CHECK(over->status == 413);
+  CHECK(parse(over->body).at("errorCode").as_string() == "MISSING_OR_INVALID_BODY");
+
+  // Elsewhere 1 MiB still holds, and the refused body is drained: the connection stays usable.
+  auto elsewhere = f.client->Post("/api/payments/v3/echo", f.auth, two_mib, "application/json");
+  REQUIRE(elsewhere);
+  CHECK(elsewhere->status == 413);
+  auto after = f.client->Post("/api/payments/v3/echo", f.auth, std::string(10, 'x'), "application/json");
+  REQUIRE(after);
+  CHECK(after->status == 201);
+  CHECK(parse(after->body).at("data").as_int64() == 10);
 }
 
 TEST_CASE("server: request metrics are recorded by route pattern") {
