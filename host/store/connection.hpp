@@ -12,10 +12,15 @@
 
 namespace cx::store {
 
+/// The pragmas a store connection runs when opened, in order (the writer's include WAL mode and
+/// its cache and checkpoint sizes; readers are query_only). Raw-SQLite benchmark baselines run
+/// the same, so they compare against the same database settings.
+std::vector<std::string> connection_pragmas(bool writer);
+
 class Connection {
  public:
-  /// Opens `path` read-write (creating it when `writer`), sets foreign_keys, secure_delete,
-  /// busy_timeout, synchronous=NORMAL; the writer switches the file to WAL, readers are query_only.
+  /// Opens `path` read-write (creating it when `writer`), sets busy_timeout and runs
+  /// connection_pragmas(writer).
   Connection(const std::filesystem::path& path, bool writer, int busy_timeout_ms);
 
   SQLite::Database& db() { return db_; }

@@ -1,12 +1,15 @@
 #include "tools/bench/common/raw_payments.hpp"
 
 #include "host/store/amount_key.hpp"
+#include "host/store/connection.hpp"
 #include "host/util/encoding.hpp"
 
 #include <SQLiteCpp/Database.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <random>
 
 namespace cx::bench {
 
@@ -28,11 +31,17 @@ ConnectorRecord bench_connector() {
   return c;
 }
 
-std::vector<PaymentWrite> make_payments(const std::string& connector_id, int n) {
+std::vector<PaymentWrite> make_payments(const std::string& connector_id, int n, References refs) {
   std::vector<PaymentWrite> out(static_cast<size_t>(std::max(0, n)));
+  std::mt19937_64 rng(42);
   for (int i = 0; i < n; ++i) {
     PaymentWrite& p = out[static_cast<size_t>(i)];
     std::string ref = "tx_" + std::to_string(1'000'000 + i);
+    if (refs == References::Random) {
+      char hex[24];
+      std::snprintf(hex, sizeof hex, "txn_%012llx", static_cast<unsigned long long>(rng() & 0xFFFFFFFFFFFFull));
+      ref = hex;
+    }
     p.id = util::base64url_encode(R"({"ConnectorID":")" + connector_id + R"(","Reference":")" + ref +
                                   R"(","Type":"PAY-IN"})");
     p.adjustment_id = util::base64url_encode(p.id + "/" + ref + "/SUCCEEDED");
@@ -67,11 +76,8 @@ double raw_insert_payments(const std::filesystem::path& path, const std::vector<
     db.write([](WriteTx& tx) { connectors::insert(tx, bench_connector()); });
   }
   SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
-  // The store's connection settings (host/store/connection.cpp).
-  db.exec("PRAGMA journal_mode=WAL");
-  db.exec("PRAGMA synchronous=NORMAL");
-  db.exec("PRAGMA foreign_keys=ON");
-  db.exec("PRAGMA secure_delete=ON");
+  // The store writer's connection settings.
+  for (const auto& pragma : connection_pragmas(true)) db.exec(pragma);
   std::vector<std::string> amount_keys;
   amount_keys.reserve(items.size());
   for (const auto& p : items) amount_keys.push_back(amount_sort_key(p.amount));

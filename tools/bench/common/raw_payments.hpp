@@ -17,9 +17,17 @@ crypto::MasterKey bench_key();
 /// The generic connector row the benchmark payments belong to.
 store::ConnectorRecord bench_connector();
 
+/// How the payments' provider references are drawn.
+enum class References {
+  Sequential,  ///< tx_1000000, tx_1000001, ...: ids in insertion order (a provider's counter)
+  Random,      ///< txn_ + 12 random hex digits, as the generic reference service issues them:
+               ///< ids, hence index inserts, land anywhere in the b-trees
+};
+
 /// n payments shaped like a generic connector's (encoded ids, a ~350-byte provider payload),
-/// spread over 50 source and 7 destination accounts.
-std::vector<store::PaymentWrite> make_payments(const std::string& connector_id, int n);
+/// spread over 50 source and 7 destination accounts. The same n and refs give the same rows.
+std::vector<store::PaymentWrite> make_payments(const std::string& connector_id, int n,
+                                               References refs = References::Sequential);
 
 /// Creates a fresh store database at `path` (our schema and the bench connector row), then inserts
 /// one payment row and one adjustment row per item, `page_size` items per transaction.

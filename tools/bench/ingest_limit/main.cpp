@@ -1,8 +1,10 @@
-// bench_ingest_limit --dir DIR --rows N --page-size P
+// bench_ingest_limit --dir DIR --rows N --page-size P [--random-references]
 // The limit of an end-to-end ingest benchmark: N payment rows plus their adjustment rows inserted
 // into a fresh database with our schema (same columns), prepared statements, values precomputed,
-// one transaction per page of P. Prints exactly one line: `raw_sqlite_rows_per_s VALUE`
-// (payments per second). The database lives in DIR and is removed afterwards.
+// one transaction per page of P. Provider references are sequential (a provider's counter, as
+// Powens ids), or with --random-references random hex ids as the generic reference service issues.
+// Prints exactly one line: `raw_sqlite_rows_per_s VALUE` (payments per second). The database lives
+// in DIR and is removed afterwards.
 #include "tools/bench/common/raw_payments.hpp"
 
 #include <cstdio>
@@ -14,7 +16,7 @@
 namespace {
 
 int usage() {
-  std::fprintf(stderr, "usage: bench_ingest_limit --dir DIR --rows N --page-size P\n");
+  std::fprintf(stderr, "usage: bench_ingest_limit --dir DIR --rows N --page-size P [--random-references]\n");
   return 2;
 }
 
@@ -36,6 +38,7 @@ void remove_db(const std::filesystem::path& db) {
 int main(int argc, char** argv) {
   std::filesystem::path dir;
   int rows = 0, page_size = 0;
+  auto refs = cx::bench::References::Sequential;
   for (int i = 1; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
     if (!std::strcmp(argv[i], "--dir") && has_value) dir = argv[++i];
@@ -43,6 +46,8 @@ int main(int argc, char** argv) {
       if (!parse_count(argv[++i], 100'000'000, rows)) return usage();
     } else if (!std::strcmp(argv[i], "--page-size") && has_value) {
       if (!parse_count(argv[++i], 1'000'000, page_size)) return usage();
+    } else if (!std::strcmp(argv[i], "--random-references")) {
+      refs = cx::bench::References::Random;
     } else {
       return usage();
     }
@@ -52,7 +57,7 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(dir);
     const auto db = dir / "ingest-limit.db";
     remove_db(db);
-    auto items = cx::bench::make_payments(cx::bench::bench_connector().id, rows);
+    auto items = cx::bench::make_payments(cx::bench::bench_connector().id, rows, refs);
     double rate = cx::bench::raw_insert_payments(db, items, page_size);
     remove_db(db);
     std::printf("raw_sqlite_rows_per_s %.1f\n", rate);

@@ -150,19 +150,27 @@ boost::json::array Dataset::page(List list, const PageQuery& q) const {
   const Table& t = table(list);
   refresh(t);
   const auto& order = q.by_updated ? t.by_updated : t.by_created;
-  std::vector<size_t> hits;
-  hits.reserve(order.size());
-  for (size_t i : order) {
-    const Row& r = t.rows[i];
-    if (q.created_from && r.created_ms < *q.created_from) continue;
-    if (q.updated_from && r.updated_ms < *q.updated_from) continue;
-    hits.push_back(i);
+  auto key = [&](size_t i) { return q.by_updated ? t.rows[i].updated_ms : t.rows[i].created_ms; };
+  // The bound on the sort field cuts a suffix of the sorted view (binary search, so a page costs
+  // O(log n + pageSize), not O(n)); a bound on the other field is applied by a scan of that suffix.
+  const auto& sort_bound = q.by_updated ? q.updated_from : q.created_from;
+  const auto& other_bound = q.by_updated ? q.created_from : q.updated_from;
+  auto lo = order.begin();
+  if (sort_bound)
+    lo = std::partition_point(order.begin(), order.end(), [&](size_t i) { return key(i) < *sort_bound; });
+  std::vector<size_t> scanned;
+  if (other_bound) {
+    for (auto it = lo; it != order.end(); ++it) {
+      const Row& r = t.rows[*it];
+      if ((q.by_updated ? r.created_ms : r.updated_ms) >= *other_bound) scanned.push_back(*it);
+    }
   }
-  if (q.descending) std::reverse(hits.begin(), hits.end());
+  const size_t* hits = other_bound ? scanned.data() : order.data() + (lo - order.begin());
+  const size_t count = other_bound ? scanned.size() : static_cast<size_t>(order.end() - lo);
   boost::json::array out;
   const size_t first = static_cast<size_t>((q.page - 1) * q.page_size);
-  for (size_t k = first; k < hits.size() && k < first + static_cast<size_t>(q.page_size); ++k)
-    out.push_back(t.rows[hits[k]].body);
+  for (size_t k = first; k < count && k < first + static_cast<size_t>(q.page_size); ++k)
+    out.push_back(t.rows[hits[q.descending ? count - 1 - k : k]].body);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // connectivity-sandbox generic: a reference integration service for the generic connector.
 //   connectivity-sandbox generic --listen 127.0.0.1:PORT --api-key K --seed N
-//                                [--transactions N] [--data FILE.json]
+//                                [--transactions N] [--accounts N] [--data FILE.json]
 // See tools/sandbox/generic/README.md.
 #include "tools/sandbox/generic/api.hpp"
 #include "tools/sandbox/generic/console.hpp"
@@ -22,11 +22,13 @@ int run(int argc, char** argv) {
   std::string api_key = "generic-sandbox-key";
   uint64_t seed = 1;
   size_t transactions = 2500;
+  size_t accounts = Generator::kDefaultAccounts;
   std::string data_file;
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 = any free port, printed at start)");
   app.add_option("--api-key", api_key, "the key clients must send as Authorization: Bearer <key>");
   app.add_option("--seed", seed, "seed of the generated data set");
   app.add_option("--transactions", transactions, "transactions in the generated history")->check(CLI::Range(1, 1'000'000));
+  app.add_option("--accounts", accounts, "accounts in the generated data set (6 kinds, repeated)")->check(CLI::Range(6, 50));
   app.add_option("--data", data_file, "serve this JSON file's data instead of generated data")->check(CLI::ExistingFile);
   try {
     app.parse(argc, argv);
@@ -48,7 +50,7 @@ int run(int argc, char** argv) {
       data = load_data_file(data_file);
     } else {
       data = std::make_unique<Dataset>(kSeedClockMs);
-      generator = std::make_unique<Generator>(seed, transactions);
+      generator = std::make_unique<Generator>(seed, transactions, accounts);
       generator->populate(*data);
     }
   } catch (const std::exception& e) {

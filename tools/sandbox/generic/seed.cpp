@@ -30,8 +30,16 @@ constexpr std::array<const char*, 5> kFeeWording = {"Monthly account fee", "Card
 
 }  // namespace
 
-Generator::Generator(uint64_t seed, size_t transactions)
-    : rng_(seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull), transactions_(std::max<size_t>(1, transactions)) {}
+Generator::Generator(uint64_t seed, size_t transactions, size_t accounts)
+    : rng_(seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull),
+      transactions_(std::max<size_t>(1, transactions)),
+      account_count_(std::max(kDefaultAccounts, accounts)) {}
+
+const Generator::Account& Generator::of_kind(size_t k) {
+  if (accounts_.size() <= kDefaultAccounts) return accounts_[k];
+  size_t of_this_kind = (accounts_.size() - k + kDefaultAccounts - 1) / kDefaultAccounts;
+  return accounts_[k + kDefaultAccounts * static_cast<size_t>(next() % of_this_kind)];
+}
 
 std::string Generator::hex_id(const char* prefix) {
   char buf[24];
@@ -60,9 +68,11 @@ void Generator::populate(Dataset& data) {
                                               {"UK treasury", "GBP/2", "Barclays", 2, 180'000},
                                               {"Tokyo settlement", "JPY/0", "MUFG", 0, 40'000'000}}};
   const int64_t opened = now - 400 * kDay - 1 * kHour;
-  for (size_t i = 0; i < kAccounts.size(); ++i) {
-    const Spec& s = kAccounts[i];
-    Account a{hex_id("acc_"), s.name, s.asset, s.precision};
+  for (size_t i = 0; i < account_count_; ++i) {
+    const Spec& s = kAccounts[i % kAccounts.size()];
+    // Beyond the default six, more accounts of the same kinds: "Operating account 2", ...
+    std::string name = i < kAccounts.size() ? s.name : s.name + (" " + std::to_string(i / kAccounts.size() + 1));
+    Account a{hex_id("acc_"), name, s.asset, s.precision};
     // The first two were opened together: they share a createdAt.
     int64_t created = opened + static_cast<int64_t>(i < 2 ? 0 : i * 7) * kDay;
     char number[32];
@@ -114,7 +124,7 @@ void Generator::populate(Dataset& data) {
   if (batch > 0) add_card_settlement_batch(data, settlement_at, batch);
   for (size_t run = 0; run < payroll_runs; ++run) {
     int64_t at = (now - static_cast<int64_t>(run) * 30 * kDay - 8 * kDay) / kDay * kDay + 7 * kHour;
-    const Account& from = accounts_[1];
+    const Account& from = of_kind(1);
     for (const Party& p : beneficiaries_) {
       if (!p.person) continue;
       std::string amount = amount_in(from, 2'400, 5'200);
@@ -131,7 +141,7 @@ void Generator::add_card_settlement_batch(Dataset& data, int64_t settle_at, size
   // Card pay-ins of the previous day, all settled by the acquirer at one instant: many
   // transactions share one updatedAt.
   for (size_t i = 0; i < count; ++i) {
-    const Account& to = accounts_[next() % 4 == 0 ? 3 : 0];
+    const Account& to = of_kind(next() % 4 == 0 ? 3 : 0);
     int64_t created = settle_at - kDay + uniform(0, kDay / 1000 - 3600) * 1000;
     std::string amount = amount_in(to, 5, 400);
     boost::json::object tx{{"id", hex_id("txn_")}, {"createdAt", rfc3339(created)}, {"currency", to.asset},
@@ -150,7 +160,7 @@ void Generator::add_transaction(Dataset& data, int64_t created, int64_t now) {
   int64_t settle = created;
   if (kind < 45) {  // pay-in from a customer
     static constexpr std::array<size_t, 10> kWeights = {0, 0, 0, 0, 0, 3, 3, 4, 5, 2};
-    const Account& to = accounts_[kWeights[next() % kWeights.size()]];
+    const Account& to = of_kind(kWeights[next() % kWeights.size()]);
     bool card = next() % 2 == 0;
     std::string scheme = card ? (next() % 3 ? "CARD_VISA" : "CARD_MASTERCARD")
                               : (to.asset == "EUR/2" ? "SEPA_CREDIT" : to.asset == "USD/2" ? "ACH" : "OTHER");
@@ -168,7 +178,7 @@ void Generator::add_transaction(Dataset& data, int64_t created, int64_t now) {
     payins_.push_back(id);
   } else if (kind < 75) {  // payout to a supplier
     static constexpr std::array<size_t, 6> kFrom = {0, 0, 0, 3, 4, 5};
-    const Account& from = accounts_[kFrom[next() % kFrom.size()]];
+    const Account& from = of_kind(kFrom[next() % kFrom.size()]);
     const Party& to = beneficiaries_[next() % kSuppliers.size()];
     std::string amount = amount_in(from, 60, 6'500);
     tx["type"] = "PAYOUT";
@@ -198,7 +208,7 @@ void Generator::add_transaction(Dataset& data, int64_t created, int64_t now) {
     effects.push_back({account, asset, -refund});
   } else if (kind < 90) {  // internal transfer between the EUR accounts
     size_t a = next() % 3, b = (a + 1 + next() % 2) % 3;
-    const Account &from = accounts_[a], &to = accounts_[b];
+    const Account &from = of_kind(a), &to = of_kind(b);
     std::string amount = amount_in(from, 1'000, 40'000);
     tx["type"] = "TRANSFER";
     tx["scheme"] = "OTHER";

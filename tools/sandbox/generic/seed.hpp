@@ -21,7 +21,12 @@ class Generator {
  public:
   /// @param seed          any integer; the whole data set derives from it.
   /// @param transactions  how many transactions the initial history holds (>= 1).
-  Generator(uint64_t seed, size_t transactions);
+  /// @param accounts      how many accounts (>= 6): the six of the default data set, then more
+  ///                      of the same six kinds; transactions spread over all of them.
+  Generator(uint64_t seed, size_t transactions, size_t accounts = kDefaultAccounts);
+
+  /// Accounts of the default data set (one of each kind).
+  static constexpr size_t kDefaultAccounts = 6;
 
   /// Fills an empty data set: accounts, balances, beneficiaries and the transaction history
   /// over the 90 days before the clock.
@@ -50,9 +55,14 @@ class Generator {
   void add_row(Dataset& data, boost::json::object tx, int64_t created_ms, int64_t settle_ms, int64_t now_ms,
                std::vector<Effect> effects);
   std::string amount_in(const Account& a, int64_t major_lo, int64_t major_hi);
+  /// An account of kind k (0..5, the default data set's order): accounts_[k] itself when there
+  /// are only the default six (no random draw, so the default data set is unchanged), else one of
+  /// that kind at random.
+  const Account& of_kind(size_t k);
 
   std::mt19937_64 rng_;
   size_t transactions_;
+  size_t account_count_;
   std::vector<Account> accounts_;
   std::vector<Party> beneficiaries_;
   std::vector<std::string> payins_;  ///< pay-in ids, candidates for refunds
