@@ -34,14 +34,19 @@ bool is_pseudo_header(const std::string& k) {
 
 // Runs after the headers, before httplib reads a body. Refuses a declared body over the route's
 // limit without buffering it (drained, then the request goes on with an empty body and the
-// handler answers 413), and reads GET/HEAD bodies, which httplib would ignore.
+// handler answers 413), reads GET/HEAD bodies, which httplib would ignore, and gives a request
+// with no length and no chunking an empty body (httplib would answer 400).
 void read_get_body(httplib::Stream& strm, httplib::Request& req, GetBodyState& st, const Api& api) {
   bool get = req.method == "GET" || req.method == "HEAD";
   if (get && req.has_header("Transfer-Encoding")) {
     st = {400, "chunked GET bodies are not supported; send Content-Length", true};
     return;
   }
-  if (!req.has_header("Content-Length")) return;
+  if (!req.has_header("Content-Length")) {
+    // Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112 §6.3).
+    if (!get && !req.has_header("Transfer-Encoding")) req.headers.emplace("Content-Length", "0");
+    return;
+  }
   std::string text = req.get_header_value("Content-Length");
   uint64_t n = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);

@@ -98,6 +98,9 @@ int serve(Options o) {
   if (!minimum || !dflt) throw std::runtime_error("--polling-period-minimum / --polling-period-default: not a duration");
   eo.config.minimum_polling_ms = *minimum;
   eo.config.default_polling_ms = *dflt;
+  auto retention = cx::engine::parse_duration_ms(o.webhook_retention);
+  if (!retention || *retention <= 0) throw std::runtime_error("--webhook-retention: not a positive duration");
+  eo.webhook_retention_ms = *retention;
   cx::engine::Engine engine(*db, registry, eo);
 
   cx::api::AuthSettings auth;
@@ -154,6 +157,9 @@ int main(int argc, char** argv) {
   app.add_option("--http-threads", o.http_threads, "HTTP worker threads")->check(CLI::Range(1, 256));
   app.add_option("--polling-period-minimum", o.polling_period_minimum, "smallest pollingPeriod a connector may use");
   app.add_option("--polling-period-default", o.polling_period_default, "pollingPeriod when a connector sets none");
+  app.add_option("--webhook-retention", o.webhook_retention,
+                 "how long received webhook bodies are kept (Go duration, e.g. 168h)")
+      ->envname("CONNECTIVITY_WEBHOOK_RETENTION");
 
   auto* keys = app.add_subcommand("keys", "master key management");
   auto* rotate = keys->add_subcommand("rotate", "re-wrap every data key under a new master key");

@@ -21,6 +21,7 @@ struct Options {
   std::string polling_period_minimum = "20m";   ///< --polling-period-minimum
   std::string polling_period_default = "30m";   ///< --polling-period-default
   int http_threads = 8;                         ///< --http-threads
+  std::string webhook_retention = "168h";       ///< --webhook-retention (a Go duration)
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   int port() const { return std::stoi(listen.substr(listen.rfind(':') + 1)); }

@@ -15,6 +15,7 @@ Engine::Engine(store::Database& db, plugin::Registry& registry, EngineOptions op
   wo.workers = options_.workers;
   wo.lease_ms = options_.lease_ms;
   wo.max_backoff_ms = options_.max_backoff_ms;
+  wo.webhook_retention_ms = options_.webhook_retention_ms;
   workers_ = std::make_unique<WorkerPool>(db_, wo, [this](const store::TaskRecord& t) { return run_task(t); });
 }
 

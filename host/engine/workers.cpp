@@ -157,8 +157,19 @@ void WorkerPool::finish(const store::TaskRecord& t, const TaskOutcome& o) {
 }
 
 void WorkerPool::schedule_loop() {
+  constexpr int64_t kPruneEveryMs = 3600 * 1000;
+  int64_t next_prune_at = 0;
   while (!stopping_) {
     try {
+      // Received webhook bodies are sealed under the connector's key, not a PSU's, so deleting
+      // a PSU cannot shred them: they are kept for the retention period only.
+      if (int64_t now = util::now_ms(); now >= next_prune_at) {
+        next_prune_at = now + kPruneEveryMs;
+        int n = db_.write([&](store::WriteTx& tx) {
+          return store::received_webhooks::remove_older_than(tx, tx.now() - options_.webhook_retention_ms);
+        });
+        if (n > 0) util::log().info("deleted {} received webhooks older than the retention period", n);
+      }
       auto due = db_.read([](store::ReadTx& tx) { return store::schedules::due(tx, tx.now(), 50); });
       for (auto& s : due) {
         db_.write([&](store::WriteTx& tx) {

@@ -37,6 +37,8 @@ struct WorkerOptions {
   int64_t lease_ms = 60000;
   int64_t max_backoff_ms = 100000;
   int64_t idle_poll_ms = 200;  ///< longest sleep between queue checks
+  /// Received webhook bodies older than this are deleted (checked at start, then hourly).
+  int64_t webhook_retention_ms = 7LL * 24 * 3600 * 1000;
 };
 
 class WorkerPool {

@@ -46,7 +46,8 @@ Page<PsuRecord> list(Tx& tx, const PageQuery& q);
 /// connections, accounts, balances, payments; bank accounts are unlinked), then destroys its
 /// data key. After the commit and a WAL checkpoint nothing of it can be read back. False when
 /// it did not exist. Not covered: received webhook bodies (sealed under the connector's key, as
-/// they arrive before they can be tied to a PSU): prune them with received_webhooks::remove_older_than.
+/// they arrive before they can be tied to a PSU): the engine deletes them after the daemon's
+/// --webhook-retention (received_webhooks::remove_older_than).
 bool remove(WriteTx& tx, std::string_view id);
 }  // namespace psus
 

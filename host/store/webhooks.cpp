@@ -88,10 +88,9 @@ std::optional<ReceivedWebhookRecord> get(Tx& tx, std::string_view id) {
   return w;
 }
 
-int remove_older_than(WriteTx& tx, std::string_view connector_id, int64_t before) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM received_webhooks WHERE connector_id = ? AND created_at < ?");
-  sql::bind_str(s, 1, connector_id);
-  s.bind(2, before);
+int remove_older_than(WriteTx& tx, int64_t before) {
+  SQLite::Statement& s = tx.prepare("DELETE FROM received_webhooks WHERE created_at < ?");
+  s.bind(1, before);
   return s.exec();
 }
 

@@ -43,8 +43,9 @@ namespace received_webhooks {
 /// on that connector: the caller then skips it.
 bool insert(WriteTx& tx, const ReceivedWebhookRecord& w);
 std::optional<ReceivedWebhookRecord> get(Tx& tx, std::string_view id);
-/// Deletes webhooks received before `before` (UTC ms); returns how many.
-int remove_older_than(WriteTx& tx, std::string_view connector_id, int64_t before);
+/// Deletes webhooks (of every connector) received before `before` (UTC ms); returns how many.
+/// A delivery repeated after that is processed again (items are stored by id, so at most once).
+int remove_older_than(WriteTx& tx, int64_t before);
 }  // namespace received_webhooks
 
 }  // namespace cx::store

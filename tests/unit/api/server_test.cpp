@@ -5,6 +5,11 @@
 
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
@@ -45,6 +50,26 @@ struct Fixture {
 
 boost::json::value parse(const std::string& s) { return boost::json::parse(s); }
 
+/// Sends `request` as is on a new connection and returns everything the server answers until it
+/// closes (the request should say Connection: close). Bounded by a 5 s receive timeout.
+std::string raw_exchange(int port, const std::string& request) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; out.size() < (1 << 20) && (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("server: path params are decoded after splitting, query and GET body reach the handler") {
@@ -70,6 +95,15 @@ TEST_CASE("server: path params are decoded after splitting, query and GET body r
     CHECK(g->status == 200);
     CHECK(parse(g->body).at("data").at("body").as_string() == req.body);
   }
+}
+
+TEST_CASE("server: a POST with neither Content-Length nor chunking has an empty body (RFC 9112 6.3)") {
+  Fixture f;
+  auto out = raw_exchange(f.server->port(),
+                          "POST /api/payments/v3/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer secret\r\n"
+                          "Connection: close\r\n\r\n");
+  CHECK(out.rfind("HTTP/1.1 201", 0) == 0);
+  CHECK(out.find(R"({"data":0})") != std::string::npos);
 }
 
 TEST_CASE("server: auth, unknown routes and failures answer JSON errors") {

@@ -193,6 +193,23 @@ TEST_CASE("connections: upsert keeps created_at and the token unless given a new
   });
 }
 
+TEST_CASE("received webhooks: pruning deletes what is older than the bound, of every connector") {
+  Fixture f;
+  int removed = f.db->write([](WriteTx& tx) {
+    connectors::insert(tx, connector("c2"));
+    CHECK(received_webhooks::insert(tx, {"old-1", "c1", "k1", "{}", 1000}));
+    CHECK(received_webhooks::insert(tx, {"old-2", "c2", "k2", "{}", 1999}));
+    CHECK(received_webhooks::insert(tx, {"kept", "c1", "k3", "{}", 2000}));
+    return received_webhooks::remove_older_than(tx, 2000);
+  });
+  CHECK(removed == 2);
+  f.db->read([](ReadTx& tx) {
+    CHECK_FALSE(received_webhooks::get(tx, "old-1"));
+    CHECK_FALSE(received_webhooks::get(tx, "old-2"));
+    CHECK(received_webhooks::get(tx, "kept"));
+  });
+}
+
 TEST_CASE("connectors: config sealed and updatable; removal cascades and shreds the connector key") {
   Fixture f;
   f.db->write([](WriteTx& tx) {
