@@ -301,6 +301,13 @@ constexpr const char* kAccountsByPsuCreated = R"sql(
 CREATE INDEX accounts_by_psu_created ON accounts (psu_id, created_at, sort_id) WHERE psu_id IS NOT NULL;
 )sql";
 
+// Payments of one account, newest first, without scanning every payment (GET /payments
+// filtered by source_account_id or destination_account_id).
+constexpr const char* kPaymentsByAccount = R"sql(
+CREATE INDEX payments_by_source ON payments (source_account_id, created_at, sort_id) WHERE source_account_id IS NOT NULL;
+CREATE INDEX payments_by_destination ON payments (destination_account_id, created_at, sort_id) WHERE destination_account_id IS NOT NULL;
+)sql";
+
 bool has_table(SQLite::Database& db, const char* name) {
   SQLite::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   s.bind(1, name);
@@ -316,6 +323,7 @@ const std::vector<Migration>& migrations() {
       {3, "payment service users and open banking", kOpenBanking},
       {4, "accounts, balances, payments", kLedger},
       {5, "accounts of a PSU by creation", kAccountsByPsuCreated},
+      {6, "payments by account", kPaymentsByAccount},
   };
   return all;
 }
