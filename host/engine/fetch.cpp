@@ -52,6 +52,9 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
   const auto psu_id = opt_str(p, "psuID");
   const auto connection_id = opt_str(p, "connectionID");
   const auto parent_account_id = opt_str(p, "parentAccountID");
+  // A per-item schedule's runs read the parent item its parent last produced (kept under the
+  // schedule, see below); a one-off child reads the copy kept for it.
+  const std::string parent_item_key = opt_str(p, "parentKey").value_or(parent_key(t.id));
   const boost::json::array next_tasks = p.contains("nextTasks") ? p.at("nextTasks").as_array() : boost::json::array{};
 
   auto live = e.runtime().get(connector_id);
@@ -69,7 +72,7 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
     if (parent_account_id) {
       // The parent item as the plugin last produced it (accounts are insert-once in the store,
       // so the stored copy would replay first-sync balances forever).
-      if (auto fresh = store::plugin_state::get(tx, connector_id, parent_key(t.id))) {
+      if (auto fresh = store::plugin_state::get(tx, connector_id, parent_item_key)) {
         from_payload = boost::json::parse(*fresh);
       } else {
         auto acc = store::accounts::get(tx, *parent_account_id);
@@ -142,7 +145,13 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
             store::ScheduleRecord sched;
             sched.id = ids::encode(ids::ScopedID{connector, child_type + "-" + ref + (connection_id ? "-" + *connection_id : "")});
             sched.connector_id = connector_id;
-            sched.task = boost::json::object{{"type", task_type::kFetch}, {"reference", "fetch-" + digest(sched.id)}, {"payload", cp}};
+            // The item as produced now, for the schedule's later runs (a stored account is
+            // insert-once: its payload would replay first-sync data). Removed with the schedule.
+            const std::string sched_parent = schedule_parent_key(sched.id);
+            store::plugin_state::put(tx, connector_id, sched_parent, boost::json::serialize(item));
+            auto scheduled = cp;
+            scheduled["parentKey"] = sched_parent;
+            sched.task = boost::json::object{{"type", task_type::kFetch}, {"reference", "fetch-" + digest(sched.id)}, {"payload", scheduled}};
             sched.period_ms = polling_period_ms(live->record.config, e.runtime().rules());
             sched.next_run_at = tx.now() + sched.period_ms;  // this run is the child enqueued below
             sched.created_at = tx.now();
@@ -161,7 +170,7 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
     if (!has_more) break;
   }
 
-  if (parent_account_id)
+  if (parent_account_id && !p.contains("parentKey"))
     e.db().write([&](store::WriteTx& tx) { store::plugin_state::remove(tx, connector_id, parent_key(t.id)); });
   if (p.contains("connectionRoot") && connection_id) {
     e.db().write([&](store::WriteTx& tx) {

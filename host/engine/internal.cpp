@@ -163,7 +163,8 @@ void schedule_fetches(store::WriteTx& tx, const std::string& connector_id, const
 }
 
 void unschedule_connection(store::WriteTx& tx, const std::string& connector_id, const std::string& connection_id) {
-  store::schedules::remove_for_connection(tx, connector_id, connection_id);
+  for (auto& id : store::schedules::remove_for_connection(tx, connector_id, connection_id))
+    store::plugin_state::remove(tx, connector_id, schedule_parent_key(id));
 }
 
 void enqueue_fetches_now(store::WriteTx& tx, const std::string& connector_id, const boost::json::array& workflow,

@@ -67,8 +67,10 @@ std::optional<plugin::Op> fetch_op(std::string_view task_type);
 void schedule_fetches(store::WriteTx& tx, const std::string& connector_id, const boost::json::array& workflow,
                       int64_t period_ms, const std::optional<std::string>& psu_id,
                       const std::optional<std::string>& connection_id);
+/// Where a per-item schedule keeps the parent item its runs read (connector state, sealed).
+inline std::string schedule_parent_key(const std::string& schedule_id) { return "cx.parent/schedule/" + schedule_id; }
 /// Removes the schedules of one connection (it went to ERROR or was deleted): its root fetches and
-/// the per-account schedules of their periodic children.
+/// the per-account schedules of their periodic children, with the parent items those keep.
 void unschedule_connection(store::WriteTx& tx, const std::string& connector_id, const std::string& connection_id);
 /// Queues one run of every root fetch task now (non-periodic), for a connection when given.
 void enqueue_fetches_now(store::WriteTx& tx, const std::string& connector_id, const boost::json::array& workflow,

@@ -114,12 +114,14 @@ bool remove(WriteTx& tx, std::string_view id) {
   return s.exec() > 0;
 }
 
-int remove_for_connection(WriteTx& tx, std::string_view connector_id, std::string_view connection_id) {
+std::vector<std::string> remove_for_connection(WriteTx& tx, std::string_view connector_id, std::string_view connection_id) {
   SQLite::Statement& s = tx.prepare(
-      "DELETE FROM schedules WHERE connector_id = ? AND json_extract(task, '$.payload.connectionID') = ?");
+      "DELETE FROM schedules WHERE connector_id = ? AND json_extract(task, '$.payload.connectionID') = ? RETURNING id");
   sql::bind_str(s, 1, connector_id);
   sql::bind_str(s, 2, connection_id);
-  return s.exec();
+  std::vector<std::string> ids;
+  while (s.executeStep()) ids.push_back(sql::col_str(s, 0));
+  return ids;
 }
 
 }  // namespace schedules

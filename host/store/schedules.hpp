@@ -53,8 +53,8 @@ void pause(WriteTx& tx, std::string_view id, const std::string& reason);
 void resume(WriteTx& tx, std::string_view id);
 bool remove(WriteTx& tx, std::string_view id);
 /// Removes every schedule of one open-banking connection (tasks whose payload names it: the root
-/// fetches and the per-account children); returns how many.
-int remove_for_connection(WriteTx& tx, std::string_view connector_id, std::string_view connection_id);
+/// fetches and the per-account children); returns their ids.
+std::vector<std::string> remove_for_connection(WriteTx& tx, std::string_view connector_id, std::string_view connection_id);
 }  // namespace schedules
 
 namespace schedule_instances {

@@ -1,5 +1,6 @@
 // The engine against a real store and the pager fixtures (tests/abi/fixtures/pager.cpp).
 #include "harness.hpp"
+#include "host/engine/internal.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,15 +15,28 @@ boost::json::object pager_config(boost::json::object extra = {}) {
   return c;
 }
 
-// Schedules of one connector whose reference ends with "-<connection id>" (roots and per-account children).
-size_t schedules_of_connection(Harness& h, const std::string& connector_id, const std::string& connection_id) {
+// Ids of one connector's schedules whose reference ends with "-<connection id>" (roots and
+// per-account children).
+std::vector<std::string> schedules_of_connection(Harness& h, const std::string& connector_id,
+                                                 const std::string& connection_id) {
   return h.db->read([&](cx::store::ReadTx& tx) {
-    size_t n = 0;
+    std::vector<std::string> out;
     const std::string suffix = "-" + connection_id;
     for (auto& s : cx::store::schedules::list(tx, connector_id, {std::nullopt, 0, 1000}).items) {
       auto ref = cx::ids::decode_scoped_id(s.id)->reference;
-      if (ref.size() > suffix.size() && ref.compare(ref.size() - suffix.size(), suffix.size(), suffix) == 0) ++n;
+      if (ref.size() > suffix.size() && ref.compare(ref.size() - suffix.size(), suffix.size(), suffix) == 0)
+        out.push_back(s.id);
     }
+    return out;
+  });
+}
+
+// How many of these schedules still keep a parent item in the connector's state.
+size_t kept_parents(Harness& h, const std::string& connector_id, const std::vector<std::string>& schedule_ids) {
+  return h.db->read([&](cx::store::ReadTx& tx) {
+    size_t n = 0;
+    for (auto& id : schedule_ids)
+      if (cx::store::plugin_state::get(tx, connector_id, cx::engine::schedule_parent_key(id))) ++n;
     return n;
   });
 }
@@ -231,9 +245,14 @@ TEST_CASE("deleting a connection removes exactly what it owns") {
   REQUIRE(eventually([&] {
     return h.db->read([&](cx::store::ReadTx& tx) { return cx::store::accounts::list(tx, {std::nullopt, 0, 100}).items.size(); }) >= 2;
   }));
-  // Each connection has its root fetch schedules plus one balances schedule per account.
-  REQUIRE(eventually([&] { return schedules_of_connection(h, cid, "conn-0") > 1 && schedules_of_connection(h, cid, "conn-1") > 1; }));
-  const size_t conn1_schedules = schedules_of_connection(h, cid, "conn-1");
+  // Each connection has its two root fetch schedules plus one balances schedule per account (the
+  // fixture has two), each of those keeping the account as last fetched.
+  REQUIRE(eventually([&] {
+    return schedules_of_connection(h, cid, "conn-0").size() == 4 && schedules_of_connection(h, cid, "conn-1").size() == 4;
+  }));
+  const auto conn0_schedules = schedules_of_connection(h, cid, "conn-0");
+  const auto conn1_schedules = schedules_of_connection(h, cid, "conn-1");
+  CHECK(kept_parents(h, cid, conn0_schedules) == 2);
   h.engine->delete_connection(psus[0], cid, "conn-0");
   REQUIRE(eventually([&] {
     return h.db->read([&](cx::store::ReadTx& tx) { return !cx::store::connections::get(tx, psus[0], cid, "conn-0"); });
@@ -242,10 +261,12 @@ TEST_CASE("deleting a connection removes exactly what it owns") {
     CHECK(cx::store::connections::get(tx, psus[1], cid, "conn-1"));
     CHECK(cx::store::psus::get(tx, psus[0]));
   });
-  CHECK(schedules_of_connection(h, cid, "conn-0") == 0);
+  CHECK(schedules_of_connection(h, cid, "conn-0").empty());
+  CHECK(kept_parents(h, cid, conn0_schedules) == 0);
   CHECK(schedules_of_connection(h, cid, "conn-1") == conn1_schedules);
   h.engine->delete_psu(psus[1]);
   REQUIRE(eventually([&] { return h.db->read([&](cx::store::ReadTx& tx) { return !cx::store::psus::get(tx, psus[1]); }); }));
   h.db->read([&](cx::store::ReadTx& tx) { CHECK(cx::store::psus::get(tx, psus[0])); });
-  CHECK(schedules_of_connection(h, cid, "conn-1") == 0);
+  CHECK(schedules_of_connection(h, cid, "conn-1").empty());
+  CHECK(kept_parents(h, cid, conn1_schedules) == 0);
 }
