@@ -1,4 +1,6 @@
-// Feeds /metrics from the engine: plugin calls by connector, op and outcome, and tasks by state.
+// Feeds /metrics from the engine: plugin calls by connector, op and outcome, tasks by state, and
+// cx_items_stored_total{kind,change}: items committed by fetches and webhooks (what the ingest
+// benchmarks poll).
 #pragma once
 
 #include "host/api/metrics.hpp"
