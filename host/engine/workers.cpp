@@ -53,6 +53,7 @@ void WorkerPool::release_free_heap(bool idle) {
   int64_t now = steady_ms(), last = last_trim_ms_.load();
   if (!idle && (now - last < kTrimIntervalMs || !last_trim_ms_.compare_exchange_strong(last, now))) return;
   last_trim_ms_ = now;
+  if (idle) db_.release_memory();  // the writer's cache is worth keeping while work goes on
 #ifdef __GLIBC__
   malloc_trim(0);
 #endif

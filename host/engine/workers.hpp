@@ -65,7 +65,8 @@ class WorkerPool {
   void work_loop();
   void schedule_loop();
   void finish(const store::TaskRecord& t, const TaskOutcome& o);
-  /// Returns freed heap to the OS, at most every kTrimIntervalMs (and once when work stops).
+  /// Returns freed heap to the OS, at most every kTrimIntervalMs, and once when work stops (then
+  /// also the store's page caches).
   void release_free_heap(bool idle);
 
   store::Database& db_;

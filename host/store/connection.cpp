@@ -7,10 +7,11 @@ std::vector<std::string> connection_pragmas(bool writer) {
   if (writer) {
     out.push_back("PRAGMA journal_mode=WAL");
     // A page of fetched items dirties hundreds of b-tree pages (ids land anywhere in the unique
-    // indexes): a 32 MiB cache keeps a transaction from spilling (and syncing) mid-way, and a
-    // checkpoint every 8192 WAL pages (32 MiB) instead of 1000 syncs the files once per ~10
-    // pages of items, not after nearly every one; a page rewritten meanwhile is copied once.
-    out.push_back("PRAGMA cache_size=-32768");
+    // indexes): a 16 MiB cache keeps a transaction from spilling (and syncing) mid-way (it is
+    // given back when the daemon goes idle: Database::release_memory), and a checkpoint every
+    // 8192 WAL pages (32 MiB) instead of 1000 syncs the files once per ~10 pages of items, not
+    // after nearly every one; a page rewritten meanwhile is copied once.
+    out.push_back("PRAGMA cache_size=-16384");
     out.push_back("PRAGMA wal_autocheckpoint=8192");
   }
   // foreign_keys and secure_delete are per connection and must be set on each one.

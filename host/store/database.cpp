@@ -204,6 +204,15 @@ void Database::checkpoint() {
     throw StoreError("WAL checkpoint of " + options_.path.string() + " could not finish: a reader is still open");
 }
 
+void Database::release_memory() {
+  {
+    std::lock_guard lock(write_mutex_);
+    sqlite3_db_release_memory(writer_->db().getHandle());
+  }
+  std::lock_guard lock(readers_mutex_);  // idle readers cannot be taken meanwhile
+  for (Connection* c : idle_readers_) sqlite3_db_release_memory(c->db().getHandle());
+}
+
 int Database::schema_version() {
   std::lock_guard lock(write_mutex_);
   return applied_version(writer_->db());

@@ -79,6 +79,10 @@ class Database {
   /// Waits for readers; used by tests and after deletions that must leave no trace in the WAL.
   void checkpoint();
 
+  /// Frees the page caches of the writer and of every idle reader (SQLite keeps them at their
+  /// high-water mark); call when the daemon goes idle after a burst of writes.
+  void release_memory();
+
   /// Schema version of this file, and the newest this binary knows.
   int schema_version();
   static int latest_schema_version();
