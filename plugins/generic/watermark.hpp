@@ -14,13 +14,20 @@
 // meanwhile cannot shift unseen ones past us), and goes to the next page while the bound is
 // unchanged (inside a run of equal timestamps longer than a page). A failed page returns no state,
 // so the host keeps the previous cursor: nothing is ever advanced past an unfetched item.
+//
+// The state is rewritten with every page, so it must stay small: only the latest ids delivered at
+// the watermark are kept (seen_kept()). Forgetting an id can only deliver its item again, which the
+// host's upsert absorbs; it can never skip one. When a poll ends inside a run longer than that
+// (the ids at its start are forgotten), restarting at page 1 would deliver the whole run again at
+// every poll, so the next poll re-reads the last page instead, and only if that page still starts
+// with the same item (the `anchor`: nothing before it moved) does it walk on from there; otherwise
+// it restarts at page 1.
 #pragma once
 
 #include <boost/json.hpp>
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -31,9 +38,12 @@ struct Cursor {
   std::optional<std::string> from;      ///< `<ts>From` to send (RFC 3339 UTC, whole seconds); none = all
   int64_t page = 1;                     ///< 1-based page of the list filtered by `from`
   std::optional<int64_t> watermark_ms;  ///< greatest delivered timestamp, UTC ms
-  std::set<std::string> seen;           ///< ids delivered with timestamp == watermark_ms
+  std::vector<std::string> seen;        ///< latest ids delivered with timestamp == watermark_ms, oldest first
+  bool seen_all = true;                 ///< false once ids at watermark_ms were forgotten
+  std::optional<std::string> anchor;    ///< id the page must start with (a resumed page), if any
 
-  /// {"from", "page", "watermark", "seen"}; watermark as RFC 3339 with milliseconds.
+  /// {"from", "page", "watermark", "seen", "seenAll"?, "anchor"?}; watermark as RFC 3339 with
+  /// milliseconds; the last two only when they differ from a fresh cursor.
   boost::json::value to_json() const;
   /// Reads a state written by to_json(); null or a non-object gives a fresh cursor, an unreadable
   /// field its default.
@@ -62,6 +72,10 @@ struct Step {
 /// @param page_size  the pageSize that was requested (>= 1).
 /// At most page_size items are delivered; a page with more new items is read again.
 Step step(const Cursor& cursor, std::vector<Row> rows, size_t received, size_t page_size);
+
+/// How many ids at the watermark a cursor keeps: enough to recognise the last pages after a
+/// shift of the list, few enough that the state stays a few tens of KiB.
+size_t seen_kept(size_t page_size);
 
 /// The `From` bound for a watermark: floor to the second, minus one second, RFC 3339 UTC.
 std::string from_bound(int64_t watermark_ms);

@@ -1,5 +1,6 @@
 // Paging and watermarks of the generic connector, through the C ABI against an in-memory service.
 #include "fake_service.hpp"
+#include "watermark.hpp"
 
 #include <random>
 #include <set>
@@ -94,6 +95,45 @@ TEST_CASE("paging: inside a run longer than a page the cursor walks pages under 
   for (auto& r : rig.host.requests()) pages.push_back(*gtest::query_param(r.url, "page"));
   // page 1 unbounded, then pages 1..5 of updatedAtFrom=11:59:59 (page 5 is the short one)
   CHECK(pages == std::vector<std::string>{"1", "1", "2", "3", "4", "5"});
+}
+
+TEST_CASE("paging: a run longer than the ids a cursor keeps stays linear and loses nothing") {
+  Rig rig;
+  const int64_t page_size = 100;
+  const size_t run = cx::generic::seen_kept(page_size) * 2 + 450;  // 2 450 items at one timestamp
+  rig.service.transaction(tx("first", "2024-05-01T11:00:00Z"));
+  for (size_t i = 0; i < run; ++i) rig.service.transaction(tx("r" + std::to_string(i), "2024-05-01T12:00:00Z"));
+  Poller p(rig.driver, &cx_connector::fetch_payments, "payments", page_size);
+  auto first = ids_of(p.poll());
+  CHECK(first.size() == run + 1);
+  CHECK(std::set<std::string>(first.begin(), first.end()).size() == run + 1);
+  // The state keeps a bounded number of ids, not the whole run.
+  CHECK(p.state.at("seen").as_array().size() == cx::generic::seen_kept(page_size));
+  CHECK(p.state.at("seenAll") == false);
+
+  // The next poll re-reads only the last page, not the run from page 1.
+  const auto before = rig.host.requests().size();
+  CHECK(p.poll().empty());
+  CHECK(rig.host.requests().size() == before + 1);
+  CHECK(gtest::query_param(rig.host.requests().back().url, "page") == std::to_string(run / page_size + 1));
+
+  SECTION("items after the run come once") {
+    rig.service.transaction(tx("after", "2024-05-01T12:00:01Z"));
+    CHECK(ids_of(p.poll()) == std::vector<std::string>{"after"});
+    CHECK(p.poll().empty());
+  }
+  SECTION("an item of the run that moved to the end shifts the list: restart, deliver again, lose nothing") {
+    rig.service.transaction(tx("r7", "2024-05-01T12:00:02Z"));  // r7 leaves the run: every page shifts left
+    rig.service.transaction(tx("after", "2024-05-01T12:00:03Z"));
+    auto got = ids_of(p.poll());
+    std::set<std::string> got_set(got.begin(), got.end());
+    CHECK(got_set.count("r7"));
+    CHECK(got_set.count("after"));
+    CHECK(got.back() == "after");
+    // The restart may deliver the run once more (the host's upsert absorbs it), never more.
+    CHECK(got.size() <= run + 2);
+    CHECK(p.poll().empty());
+  }
 }
 
 TEST_CASE("paging: a failed page never advances the watermark") {
