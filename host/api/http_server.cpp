@@ -1,6 +1,7 @@
 #include "host/api/http_server.hpp"
 
 #include "host/api/errors.hpp"
+#include "host/api/idle_connections.hpp"
 
 #include <httplib.h>
 
@@ -8,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <stdexcept>
@@ -83,58 +85,118 @@ void read_get_body(httplib::Stream& strm, httplib::Request& req, GetBodyState& s
   }
 }
 
+// httplib's thread pool, counting the jobs that wait for a worker (the signal to park an idle
+// connection) and detaching the idle-connection watcher before its workers stop.
+class CountingPool : public httplib::TaskQueue {
+ public:
+  CountingPool(size_t threads, std::atomic<int>& waiting, IdleConnections& idle)
+      : pool_(threads), waiting_(waiting), idle_(idle) {}
+
+  void enqueue(std::function<void()> fn) override {
+    ++waiting_;
+    pool_.enqueue([this, fn = std::move(fn)] {
+      --waiting_;
+      fn();
+    });
+  }
+  void shutdown() override {
+    idle_.set_resume(nullptr);  // a connection readable from now on is closed, not queued
+    pool_.shutdown();
+  }
+
+ private:
+  httplib::ThreadPool pool_;
+  std::atomic<int>& waiting_;
+  IdleConnections& idle_;
+};
+
 }  // namespace
 
 class HttpServer::Impl : public httplib::Server {
  public:
-  Impl(const ServerOptions& o, const Api& api) : keep_alive_seconds_(o.keep_alive_seconds), api_(api) {}
-
- private:
-  // Waits until the socket is readable, the keep-alive timeout passes, or the server stops.
-  bool wait_for_next_request(socket_t sock) const {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_seconds_);
-    while (svr_sock_ != INVALID_SOCKET) {
-      pollfd pfd{sock, POLLIN, 0};
-      int r = ::poll(&pfd, 1, 50);
-      if (r > 0) return true;
-      if (r < 0 && errno != EINTR) return false;
-      if (std::chrono::steady_clock::now() >= deadline) return false;
-    }
-    return false;
+  Impl(const ServerOptions& o, const Api& api) : keep_alive_seconds_(o.keep_alive_seconds), api_(api) {
+    int threads = o.threads > 0 ? o.threads : 8;
+    new_task_queue = [this, threads] {
+      auto* pool = new CountingPool(static_cast<size_t>(threads), waiting_, idle_);
+      idle_.set_resume([this, pool](int fd, size_t remaining) {
+        pool->enqueue([this, fd, remaining] { serve(fd, remaining); });
+      });
+      return pool;
+    };
   }
 
-  bool process_and_close_socket(socket_t sock) override {
-    bool ret = httplib::detail::process_client_socket(
+  /// Closes the parked connections (after the listener and its workers have stopped).
+  void close_idle() { idle_.stop(); }
+
+ private:
+  enum class Next { kRequest, kPark, kClose };
+
+  // How long a worker waits for a connection's next request while no other connection needs a
+  // worker: clients that send requests back to back keep their worker without a detour through
+  // the watcher.
+  static constexpr std::chrono::milliseconds kLinger{2};
+
+  // Waits until the socket is readable (kRequest), others wait for a worker or the linger ends
+  // (kPark), or the keep-alive deadline passes or the server stops (kClose).
+  Next await_request(socket_t sock, std::chrono::steady_clock::time_point deadline) const {
+    const auto linger_end = std::chrono::steady_clock::now() + kLinger;
+    for (;;) {
+      if (svr_sock_ == INVALID_SOCKET) return Next::kClose;
+      pollfd pfd{sock, POLLIN, 0};
+      int r = ::poll(&pfd, 1, waiting_ > 0 ? 0 : 1);
+      if (r > 0) return Next::kRequest;
+      if (r < 0 && errno != EINTR) return Next::kClose;
+      auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return Next::kClose;
+      if (waiting_ > 0 || now >= linger_end) return Next::kPark;
+    }
+  }
+
+  // Serves requests on `sock` until it closes, has made its last allowed request, or goes idle
+  // (then it is parked and resumed later, possibly on another worker).
+  void serve(socket_t sock, size_t remaining) {
+    bool parked = false;
+    httplib::detail::process_client_socket(
         sock, read_timeout_sec_, read_timeout_usec_, write_timeout_sec_, write_timeout_usec_,
         [&](httplib::Stream& strm) {
-          size_t count = keep_alive_max_count_;
           bool ok = false;
-          while (count > 0 && wait_for_next_request(sock)) {
+          while (remaining > 0) {
+            auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_seconds_);
+            Next next = await_request(sock, deadline);
+            if (next == Next::kPark) {
+              idle_.park(sock, remaining, deadline);
+              parked = true;
+              return true;
+            }
+            if (next == Next::kClose) break;
             bool connection_closed = false;
             GetBodyState state;
             t_body_state = &state;
-            ok = process_request(strm, count == 1, connection_closed,
+            ok = process_request(strm, remaining == 1, connection_closed,
                                  [&](httplib::Request& req) { read_get_body(strm, req, state, api_); });
             t_body_state = nullptr;
             if (!ok || connection_closed || state.must_close) break;
-            --count;
+            --remaining;
           }
           return ok;
         });
-    ::shutdown(sock, SHUT_RDWR);
-    httplib::detail::close_socket(sock);
-    return ret;
+    if (!parked) close_connection(sock);
+  }
+
+  bool process_and_close_socket(socket_t sock) override {
+    serve(sock, keep_alive_max_count_);
+    return true;
   }
 
   int keep_alive_seconds_;
   const Api& api_;
+  std::atomic<int> waiting_{0};  // jobs queued for a worker, not yet started
+  IdleConnections idle_;
 };
 
 HttpServer::HttpServer(const Api& api, ServerOptions options)
     : impl_(std::make_unique<Impl>(options, api)), options_(std::move(options)) {
   auto& s = *impl_;
-  int threads = options_.threads > 0 ? options_.threads : 8;
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   // The largest route limit; each route's own limit is applied before its body is read (and
   // again by Api::dispatch for chunked bodies, whose size is only known once read).
   s.set_payload_max_length(kMaxWebhookBodyBytes);
@@ -223,6 +285,7 @@ void HttpServer::run() {
 void HttpServer::stop() {
   if (impl_ && bound_) impl_->stop();
   if (thread_.joinable()) thread_.join();
+  if (impl_) impl_->close_idle();
 }
 
 }  // namespace cx::api

@@ -7,6 +7,8 @@
 // a GET/HEAD body of Content-Length bytes from the same stream. A GET body over 1 MiB gets 413 (it
 // is drained up to 16 MiB so the client reads the answer; beyond that the connection closes) and
 // a chunked GET body 400 with the connection closed.
+// That loop also parks a connection idle between two requests off its worker (idle_connections.hpp)
+// as soon as another connection waits for one, so idle keep-alive clients never stall the rest.
 // Every response is application/json except /metrics (Prometheus text).
 #pragma once
 
@@ -21,7 +23,7 @@ namespace cx::api {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;   ///< 0 = an ephemeral port (see HttpServer::port())
-  int threads = 8;   ///< worker threads
+  int threads = 8;   ///< worker threads (requests in progress; idle connections hold none)
   int read_timeout_seconds = 10;
   int keep_alive_seconds = 5;
   int keep_alive_max_requests = 1000;  ///< requests served on one connection before it closes

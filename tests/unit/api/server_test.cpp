@@ -189,3 +189,88 @@ TEST_CASE("server: request metrics are recorded by route pattern") {
   CHECK_THAT(text, Catch::Contains(
                        R"(cx_http_requests_total{route="/api/payments/v3/echo/{id}",method="GET",status="200"} 2)"));
 }
+
+namespace {
+
+/// A raw keep-alive connection: sends GETs and reads each response by its Content-Length.
+/// Receives are bounded by a 5 s timeout.
+class KeepAliveConnection {
+ public:
+  explicit KeepAliveConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    REQUIRE(fd_ >= 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  }
+  ~KeepAliveConnection() { ::close(fd_); }
+
+  /// The status line of the answer to `GET path`, or "" when the connection ended first.
+  std::string get(const std::string& path) {
+    std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    REQUIRE(::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
+    std::string in;
+    size_t head_end;
+    while ((head_end = in.find("\r\n\r\n")) == std::string::npos)
+      if (!receive(in)) return "";
+    auto cl = in.find("Content-Length: ");
+    REQUIRE(cl != std::string::npos);
+    size_t total = head_end + 4 + std::stoul(in.substr(cl + 16));
+    while (in.size() < total)
+      if (!receive(in)) return "";
+    return in.substr(0, in.find("\r\n"));
+  }
+
+  /// True when the server closed the connection (EOF) within the receive timeout.
+  bool closed_by_server() {
+    char c;
+    return ::recv(fd_, &c, 1, 0) == 0;
+  }
+
+ private:
+  bool receive(std::string& in) {
+    char buf[4096];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    in.append(buf, static_cast<size_t>(n));
+    return true;
+  }
+  int fd_;
+};
+
+}  // namespace
+
+TEST_CASE("server: idle keep-alive connections do not hold the workers") {
+  Fixture f;  // 2 workers, keep-alive 2 s
+  std::vector<std::unique_ptr<KeepAliveConnection>> idle;
+  for (int i = 0; i < 4; ++i) {
+    idle.push_back(std::make_unique<KeepAliveConnection>(f.server->port()));
+    CHECK(idle.back()->get("/api/payments/v3/public/x/first") == "HTTP/1.1 200 OK");
+  }
+  // Four connections stay open and silent. A new client is still answered at once: it does not
+  // wait for their keep-alive timeout to free a worker.
+  auto t0 = std::chrono::steady_clock::now();
+  auto res = f.client->Get("/api/payments/v3/public/x/new");
+  auto waited = std::chrono::steady_clock::now() - t0;
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(waited < std::chrono::seconds(1));
+
+  // The idle connections were kept: each is served again, on whichever worker is free.
+  for (auto& c : idle) CHECK(c->get("/api/payments/v3/public/x/again") == "HTTP/1.1 200 OK");
+  // And each is closed once idle for the keep-alive timeout.
+  for (auto& c : idle) CHECK(c->closed_by_server());
+}
+
+TEST_CASE("server: stopping closes parked keep-alive connections") {
+  Fixture f;
+  KeepAliveConnection c(f.server->port());
+  CHECK(c.get("/api/payments/v3/public/x/y") == "HTTP/1.1 200 OK");
+  auto t0 = std::chrono::steady_clock::now();
+  f.server->stop();
+  CHECK(c.closed_by_server());
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));  // not the keep-alive timeout
+}
