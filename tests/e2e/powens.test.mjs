@@ -164,7 +164,9 @@ test('Powens under API faults (10% 429, 10% 5xx) still ends equal to the truth',
 
 test('Powens: connectivityd killed with SIGKILL mid-sync and restarted on the same data dir ends equal to the truth', async () => {
   const perAccount = 1200;
-  const sbx = await sandbox({ seed: 11, transactionsPerAccount: perAccount });
+  // Deliveries of 50 rows, each committed on its own, so the kill lands between two of them
+  // however fast one sync runs (as one delivery, all 6 000 rows could commit before the kill).
+  const sbx = await sandbox({ seed: 11, transactionsPerAccount: perAccount, webhookMaxTransactions: 50 });
   let d = await daemon();
   await withLogsOnFailure(() => [d, sbx], async () => {
     const { psuID } = await linkedPsu(d, sbx);

@@ -22,10 +22,14 @@ export const WEBHOOK_EVENTS = {
 /** Far enough ahead that the balances list never hides a balance the sandbox's clock dated later. */
 const FAR_FUTURE = '2999-01-01T00:00:00Z';
 
-/** Starts the Powens sandbox: seed, optional --transactions-per-account and --faults. */
-export async function startPowensSandbox({ seed = 42, transactionsPerAccount, faults, dir } = {}) {
+/**
+ * Starts the Powens sandbox: seed, optional --transactions-per-account, --webhook-max-transactions
+ * (a sync split into deliveries of at most that many rows) and --faults.
+ */
+export async function startPowensSandbox({ seed = 42, transactionsPerAccount, webhookMaxTransactions, faults, dir } = {}) {
   const args = ['--seed', String(seed)];
   if (transactionsPerAccount !== undefined) args.push('--transactions-per-account', String(transactionsPerAccount));
+  if (webhookMaxTransactions !== undefined) args.push('--webhook-max-transactions', String(webhookMaxTransactions));
   if (faults) args.push('--faults', JSON.stringify(faults));
   return startSandbox('powens', args, { dir });
 }
