@@ -118,9 +118,10 @@ class HttpServer::Impl : public httplib::Server {
     int threads = o.threads > 0 ? o.threads : 8;
     new_task_queue = [this, threads] {
       auto* pool = new CountingPool(static_cast<size_t>(threads), waiting_, idle_);
-      idle_.set_resume([this, pool](int fd, size_t remaining) {
+      requeue_ = [this, pool](int fd, size_t remaining) {
         pool->enqueue([this, fd, remaining] { serve(fd, remaining); });
-      });
+      };
+      idle_.set_resume(requeue_);
       return pool;
     };
   }
@@ -128,18 +129,36 @@ class HttpServer::Impl : public httplib::Server {
   /// Closes the parked connections (after the listener and its workers have stopped).
   void close_idle() { idle_.stop(); }
 
+  /// cpp-httplib listens with a backlog of 5: 32 clients connecting at once overflow it, and the
+  /// dropped handshakes cost the unlucky ones a TCP retransmission (~0.4 s). Linux lets listen()
+  /// be called again on a listening socket to change the backlog (listen(2)).
+  void widen_backlog() { ::listen(svr_sock_, SOMAXCONN); }
+
  private:
-  enum class Next { kRequest, kPark, kClose };
+  enum class Next { kRequest, kYield, kPark, kClose };
 
   // How long a worker waits for a connection's next request while no other connection needs a
   // worker: clients that send requests back to back keep their worker without a detour through
   // the watcher.
   static constexpr std::chrono::milliseconds kLinger{2};
 
+  // A connection's turn on a worker: once it has been served this long and other connections
+  // wait, it gives way. Serving it on would let a few fast clients keep every worker while the
+  // rest starve (p99 in seconds); giving way after every request would send each of a client's
+  // tiny requests through the queue (a quarter fewer health checks per second).
+  static constexpr std::chrono::microseconds kTurn{500};
+
   // Waits until the socket is readable (kRequest), others wait for a worker or the linger ends
-  // (kPark), or the keep-alive deadline passes or the server stops (kClose).
-  Next await_request(socket_t sock, std::chrono::steady_clock::time_point deadline) const {
+  // (kPark), or the keep-alive deadline passes or the server stops (kClose). Past its turn, a
+  // connection gives way when others wait: queued again behind them when its next request is
+  // already there (kYield), parked otherwise.
+  Next await_request(socket_t sock, std::chrono::steady_clock::time_point deadline,
+                     std::chrono::steady_clock::time_point turn_end) const {
     const auto linger_end = std::chrono::steady_clock::now() + kLinger;
+    if (waiting_ > 0 && std::chrono::steady_clock::now() >= turn_end) {
+      pollfd pfd{sock, POLLIN, 0};
+      return ::poll(&pfd, 1, 0) > 0 ? Next::kYield : Next::kPark;
+    }
     for (;;) {
       if (svr_sock_ == INVALID_SOCKET) return Next::kClose;
       pollfd pfd{sock, POLLIN, 0};
@@ -160,11 +179,14 @@ class HttpServer::Impl : public httplib::Server {
         sock, read_timeout_sec_, read_timeout_usec_, write_timeout_sec_, write_timeout_usec_,
         [&](httplib::Stream& strm) {
           bool ok = false;
-          while (remaining > 0) {
+          // The turn starts with the request that woke this job, which is always served.
+          const auto turn_end = std::chrono::steady_clock::now() + kTurn;
+          for (bool first = true; remaining > 0; first = false) {
             auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_seconds_);
-            Next next = await_request(sock, deadline);
-            if (next == Next::kPark) {
-              idle_.park(sock, remaining, deadline);
+            Next next = await_request(sock, deadline, first ? std::chrono::steady_clock::time_point::max() : turn_end);
+            if (next == Next::kPark || next == Next::kYield) {
+              if (next == Next::kPark) idle_.park(sock, remaining, deadline);
+              else requeue_(sock, remaining);
               parked = true;
               return true;
             }
@@ -191,6 +213,7 @@ class HttpServer::Impl : public httplib::Server {
   int keep_alive_seconds_;
   const Api& api_;
   std::atomic<int> waiting_{0};  // jobs queued for a worker, not yet started
+  std::function<void(int, size_t)> requeue_;  // serve(fd, remaining) as a new job at the queue's end
   IdleConnections idle_;
 };
 
@@ -266,6 +289,7 @@ void HttpServer::bind() {
       throw std::runtime_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
     port_ = options_.port;
   }
+  impl_->widen_backlog();
   bound_ = true;
 }
 

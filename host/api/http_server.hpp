@@ -23,7 +23,7 @@ namespace cx::api {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;   ///< 0 = an ephemeral port (see HttpServer::port())
-  int threads = 8;   ///< worker threads (requests in progress; idle connections hold none)
+  int threads = 8;   ///< worker threads (requests in progress; idle connections hold none); <= 0: 8
   int read_timeout_seconds = 10;
   int keep_alive_seconds = 5;
   int keep_alive_max_requests = 1000;  ///< requests served on one connection before it closes

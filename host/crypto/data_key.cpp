@@ -1,6 +1,7 @@
 #include "host/crypto/data_key.hpp"
 
 #include <botan/aead.h>
+#include <botan/mem_ops.h>
 #include <botan/system_rng.h>
 
 #include <pthread.h>
@@ -13,7 +14,15 @@
 namespace cx::crypto {
 namespace {
 constexpr uint8_t kVersion = 0x01;
-constexpr size_t kPoolMax = 8;  // idle cipher objects kept per direction (≈ concurrent users)
+constexpr size_t kKeptBuffer = 64 * 1024;  // a larger per-thread open buffer is given back
+constexpr size_t kPoolMaxPerStripe = 2;  // idle cipher objects kept per direction and stripe
+
+// A thread's stripe, fixed for its life: threads are numbered in the order they first seal or open.
+size_t home_stripe(size_t stripes) {
+  static std::atomic<size_t> next{0};
+  thread_local const size_t mine = next.fetch_add(1, std::memory_order_relaxed);
+  return mine % stripes;
+}
 
 // Nonces: 12 random bytes per value. A getrandom() call costs more than sealing a short field, so
 // each thread draws nonce material from the system RNG in 4 KiB batches. A nonce is public (it is
@@ -58,8 +67,9 @@ std::shared_ptr<DataKey> DataKey::from_bytes(Botan::secure_vector<uint8_t> bytes
 
 std::unique_ptr<Botan::AEAD_Mode> DataKey::take(bool encrypt) const {
   {
-    std::lock_guard lock(pool_mutex_);
-    auto& pool = encrypt ? encryptors_ : decryptors_;
+    Stripe& stripe = stripes_[home_stripe(kStripes)];
+    std::lock_guard lock(stripe.mutex);
+    auto& pool = encrypt ? stripe.encryptors : stripe.decryptors;
     if (!pool.empty()) {
       auto mode = std::move(pool.back());
       pool.pop_back();
@@ -72,9 +82,10 @@ std::unique_ptr<Botan::AEAD_Mode> DataKey::take(bool encrypt) const {
 }
 
 void DataKey::give_back(bool encrypt, std::unique_ptr<Botan::AEAD_Mode> mode) const {
-  std::lock_guard lock(pool_mutex_);
-  auto& pool = encrypt ? encryptors_ : decryptors_;
-  if (pool.size() < kPoolMax) pool.push_back(std::move(mode));
+  Stripe& stripe = stripes_[home_stripe(kStripes)];
+  std::lock_guard lock(stripe.mutex);
+  auto& pool = encrypt ? stripe.encryptors : stripe.decryptors;
+  if (pool.size() < kPoolMaxPerStripe) pool.push_back(std::move(mode));
 }
 
 std::vector<uint8_t> DataKey::seal(std::string_view aad, std::string_view plaintext) const {
@@ -97,7 +108,16 @@ std::vector<uint8_t> DataKey::seal(std::string_view aad, std::string_view plaint
 
 std::optional<std::string> DataKey::open(std::string_view aad, const uint8_t* sealed, size_t size) const {
   if (size < kOverhead || sealed[0] != kVersion) return std::nullopt;
-  Botan::secure_vector<uint8_t> buf(sealed + 1 + kNonceSize, sealed + size);
+  // A per-thread buffer keeps its capacity, so opening a field allocates only the result (a fresh
+  // secure_vector per call went through Botan's locked pool, one mutex for the whole process).
+  thread_local Botan::secure_vector<uint8_t> buf;
+  buf.assign(sealed + 1 + kNonceSize, sealed + size);
+  struct Scrub {  // the plaintext never outlives the call in the buffer
+    ~Scrub() {
+      Botan::secure_scrub_memory(buf.data(), buf.size());
+      if (buf.capacity() > kKeptBuffer) Botan::secure_vector<uint8_t>().swap(buf);
+    }
+  } scrub;
   auto mode = take(false);
   try {
     mode->set_associated_data(reinterpret_cast<const uint8_t*>(aad.data()), aad.size());

@@ -5,6 +5,7 @@
 
 #include <botan/secmem.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -48,9 +49,15 @@ class DataKey {
   void give_back(bool encrypt, std::unique_ptr<Botan::AEAD_Mode> mode) const;
 
   Botan::secure_vector<uint8_t> key_;
-  mutable std::mutex pool_mutex_;
   // Keyed GCM objects: setting the key (AES schedule + GHASH table) costs more than a short field.
-  mutable std::vector<std::unique_ptr<Botan::AEAD_Mode>> encryptors_, decryptors_;
+  // Threads are spread over a few stripes, each with its own lock, so the HTTP workers reading one
+  // PSU's rows do not queue on a single mutex.
+  struct Stripe {
+    std::mutex mutex;
+    std::vector<std::unique_ptr<Botan::AEAD_Mode>> encryptors, decryptors;
+  };
+  static constexpr size_t kStripes = 4;
+  mutable std::array<Stripe, kStripes> stripes_;
 };
 
 }  // namespace cx::crypto

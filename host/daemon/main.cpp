@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
   app.add_option("--api-tokens-file", o.tokens_file, "API bearer tokens, one per line (else CONNECTIVITY_API_TOKEN)");
   app.add_flag("--insecure-no-auth", o.insecure_no_auth, "no API authentication (loopback listen address only)");
   app.add_option("--workers", o.workers, "task worker threads")->check(CLI::Range(1, 64));
-  app.add_option("--http-threads", o.http_threads, "HTTP worker threads")->check(CLI::Range(1, 256));
+  app.add_option("--http-threads", o.http_threads, "HTTP worker threads (default: twice the cores, at least 4)")->check(CLI::Range(1, 256));
   app.add_option("--polling-period-minimum", o.polling_period_minimum, "smallest pollingPeriod a connector may use");
   app.add_option("--polling-period-default", o.polling_period_default, "pollingPeriod when a connector sets none");
   app.add_option("--webhook-retention", o.webhook_retention,

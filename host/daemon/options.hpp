@@ -2,10 +2,12 @@
 // --help), as DESIGN.md §6 lists them.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace cx::daemon {
 
@@ -20,7 +22,10 @@ struct Options {
   int workers = 4;                              ///< --workers
   std::string polling_period_minimum = "20m";   ///< --polling-period-minimum
   std::string polling_period_default = "30m";   ///< --polling-period-default
-  int http_threads = 8;                         ///< --http-threads
+  /// --http-threads: requests served at once (connections idle between requests hold none).
+  /// Twice the cores, at least 4: more only time-slices the cores between pages in progress and
+  /// stretches every one of them (tools/bench/README.md, API under load).
+  int http_threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   std::string webhook_retention = "168h";       ///< --webhook-retention (a Go duration)
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }

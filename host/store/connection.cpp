@@ -1,5 +1,7 @@
 #include "host/store/connection.hpp"
 
+#include <sqlite3.h>
+
 namespace cx::store {
 
 std::vector<std::string> connection_pragmas(bool writer) {
@@ -22,9 +24,26 @@ std::vector<std::string> connection_pragmas(bool writer) {
   return out;
 }
 
+namespace {
+// SQLite counts every allocation under one process-wide mutex unless told not to; we never read
+// those counters (sqlite3_memory_used), and with several readers the mutex is contended. The
+// setting only takes before SQLite initialises, i.e. before the first connection opens; later it
+// is refused (SQLITE_MISUSE) and changes nothing.
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+}  // namespace
+
+int connection_open_flags(bool writer) {
+  return SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX | (writer ? SQLite::OPEN_CREATE : 0);
+}
+
 Connection::Connection(const std::filesystem::path& path, bool writer, int busy_timeout_ms)
-    : db_(path.string(), writer ? (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) : SQLite::OPEN_READWRITE,
-          busy_timeout_ms) {
+    : db_((configure_sqlite_once(), path.string()), connection_open_flags(writer), busy_timeout_ms) {
   for (const auto& pragma : connection_pragmas(writer)) db_.exec(pragma);
 }
 

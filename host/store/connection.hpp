@@ -17,6 +17,11 @@ namespace cx::store {
 /// the same, so they compare against the same database settings.
 std::vector<std::string> connection_pragmas(bool writer);
 
+/// sqlite3_open_v2 flags of a store connection. NOMUTEX: a connection is only ever used by one
+/// thread at a time (the writer under the store's write lock, a reader while checked out of the
+/// pool), so SQLite's per-call connection mutex is pure cost.
+int connection_open_flags(bool writer);
+
 class Connection {
  public:
   /// Opens `path` read-write (creating it when `writer`), sets busy_timeout and runs

@@ -13,6 +13,10 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 using namespace cx::api;
 
 namespace {
@@ -23,7 +27,7 @@ struct Fixture {
   std::unique_ptr<httplib::Client> client;
   httplib::Headers auth{{"Authorization", "Bearer secret"}};
 
-  Fixture() {
+  explicit Fixture(int threads = 2) {
     api.add("GET", "/api/payments/v3/echo/{id}", Access::Private, [](const RouteContext& c) {
       boost::json::object o{{"id", c.param("id")},
                             {"body", c.request.body},
@@ -40,9 +44,13 @@ struct Fixture {
         "POST", "/api/payments/v3/hooks/*", Access::Public,
         [](const RouteContext& c) { return json_response(200, data_envelope(boost::json::value(c.request.body.size()))); },
         kMaxWebhookBodyBytes);
+    api.add("GET", "/api/payments/v3/slow", Access::Public, [](const RouteContext&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      return json_response(200, data_envelope(boost::json::value("slow")));
+    });
     api.add("GET", "/api/payments/v3/boom", Access::Private,
             [](const RouteContext&) -> ApiResponse { throw std::runtime_error("secret detail"); });
-    server = std::make_unique<HttpServer>(api, ServerOptions{"127.0.0.1", 0, 2, 5, 2});
+    server = std::make_unique<HttpServer>(api, ServerOptions{"127.0.0.1", 0, threads, 5, 2});
     server->start();
     client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
   }
@@ -263,6 +271,57 @@ TEST_CASE("server: idle keep-alive connections do not hold the workers") {
   for (auto& c : idle) CHECK(c->get("/api/payments/v3/public/x/again") == "HTTP/1.1 200 OK");
   // And each is closed once idle for the keep-alive timeout.
   for (auto& c : idle) CHECK(c->closed_by_server());
+}
+
+TEST_CASE("server: a client whose next request is always waiting does not keep the worker from others") {
+  Fixture f(1);  // one worker
+  // The client sends each request while the worker is busy with the previous one (20 ms), so
+  // when an answer goes out the next request is already in the socket, for at most 3 s.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  timeval tv{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(f.server->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  const std::string request = "GET /api/payments/v3/slow HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string answer = R"({"data":"slow"})";
+  std::atomic<bool> stop{false};
+  std::atomic<int> answered{0};
+  std::thread client([&] {
+    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    std::string in;
+    int sent = 1;
+    ::send(fd, request.data(), request.size(), 0);
+    while (!stop && std::chrono::steady_clock::now() < end) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the worker is inside request `sent`
+      ::send(fd, request.data(), request.size(), 0);
+      ++sent;
+      char buf[4096];
+      while (answered < sent - 1) {  // wait for the answer before the one just sent
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        in.append(buf, static_cast<size_t>(n));
+        for (size_t at; (at = in.find(answer)) != std::string::npos; in.erase(0, at + answer.size())) ++answered;
+      }
+    }
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  while (answered < 3 && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2))
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // A second client gets the worker after a turn or two, not when the first one stops.
+  auto t1 = std::chrono::steady_clock::now();
+  auto res = f.client->Get("/api/payments/v3/slow");
+  auto waited = std::chrono::steady_clock::now() - t1;
+  stop = true;
+  client.join();
+  ::close(fd);
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(answered >= 3);
+  CHECK(waited < std::chrono::milliseconds(1000));
 }
 
 TEST_CASE("server: stopping closes parked keep-alive connections") {
