@@ -66,9 +66,15 @@ std::shared_ptr<DataKey> DataKey::from_bytes(Botan::secure_vector<uint8_t> bytes
 }
 
 std::unique_ptr<Botan::AEAD_Mode> DataKey::take(bool encrypt) const {
-  {
-    Stripe& stripe = stripes_[home_stripe(kStripes)];
-    std::lock_guard lock(stripe.mutex);
+  // The thread's own stripe first, then any other stripe not locked at this moment: a key used by
+  // several threads in turn keeps one object per direction, not one per thread (ten thousand
+  // PSU keys are held at once in a busy daemon, and a keyed GCM object is a few KiB).
+  const size_t home = home_stripe(kStripes);
+  for (size_t i = 0; i < kStripes; ++i) {
+    Stripe& stripe = stripes_[(home + i) % kStripes];
+    std::unique_lock lock(stripe.mutex, std::defer_lock);
+    if (i == 0) lock.lock();
+    else if (!lock.try_lock()) continue;
     auto& pool = encrypt ? stripe.encryptors : stripe.decryptors;
     if (!pool.empty()) {
       auto mode = std::move(pool.back());

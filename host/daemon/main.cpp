@@ -6,6 +6,7 @@
 #include "host/api/engine_backend.hpp"
 #include "host/api/http_server.hpp"
 #include "host/api/routes.hpp"
+#include "host/daemon/allocator.hpp"
 #include "host/daemon/observability.hpp"
 #include "host/daemon/options.hpp"
 #include "host/engine/duration.hpp"
@@ -17,7 +18,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
-#include <malloc.h>
 #include <iostream>
 #include <sys/file.h>
 #include <unistd.h>
@@ -84,6 +84,7 @@ int serve(Options o) {
   if (o.plugin_dir.empty()) o.plugin_dir = exe_dir() / ".." / "plugins";
   if (o.public_url.empty()) o.public_url = "http://" + o.listen;
 
+  cx::util::log().info("memory allocator: {}", cx::daemon::allocator_summary());
   auto db = open_store(o);
   cx::plugin::Registry registry;
   registry.load_directory(o.plugin_dir);
@@ -144,11 +145,6 @@ int serve(Options o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // glibc gives every thread that allocates its own heap arena (up to 8 per core); the HTTP and
-  // task threads each keep tens of MiB there after a burst. Two arenas cut the peak resident set
-  // of a webhook ingest by a quarter at no measured cost (tools/bench/README.md). The
-  // MALLOC_ARENA_MAX environment variable still wins.
-  if (!std::getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, 2);
   Options o;
   CLI::App app{"connectivityd: the Connectivity v3 API, connector plugins, sync engine and encrypted store"};
   app.add_option("--listen", o.listen, "HOST:PORT to serve on")->envname("CONNECTIVITY_LISTEN");

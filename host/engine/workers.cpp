@@ -38,8 +38,10 @@ std::string message_of(const boost::json::value& e) {
 namespace {
 // Tasks handle large transient payloads (a webhook delivery of thousands of rows, a fetched
 // page): glibc keeps what each thread freed in that thread's arena, tens of MiB each after a
-// burst, so the daemon's resident set would stay at its peak. Trimming returns it; it walks the
+// burst, so a process on glibc malloc would stay at its peak. Trimming returns it; it walks the
 // heap, so it runs at most this often while tasks keep coming, and once when the queue drains.
+// (connectivityd itself runs on jemalloc, which returns freed pages on its own: there the trim
+// finds nothing to do.)
 constexpr int64_t kTrimIntervalMs = 2000;
 
 int64_t steady_ms() {
