@@ -2,6 +2,7 @@
 
 #include "host/api/errors.hpp"
 #include "host/api/idle_connections.hpp"
+#include "host/api/read_ahead_stream.hpp"
 
 #include <httplib.h>
 
@@ -177,13 +178,16 @@ class HttpServer::Impl : public httplib::Server {
     bool parked = false;
     httplib::detail::process_client_socket(
         sock, read_timeout_sec_, read_timeout_usec_, write_timeout_sec_, write_timeout_usec_,
-        [&](httplib::Stream& strm) {
+        [&](httplib::Stream& socket_stream) {
+          ReadAheadStream strm(socket_stream);
           bool ok = false;
           // The turn starts with the request that woke this job, which is always served.
           const auto turn_end = std::chrono::steady_clock::now() + kTurn;
           for (bool first = true; remaining > 0; first = false) {
             auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_seconds_);
-            Next next = await_request(sock, deadline, first ? std::chrono::steady_clock::time_point::max() : turn_end);
+            // A pipelined request already read is served now: a new stream would not see it.
+            Next next = strm.buffered() > 0 ? Next::kRequest
+                        : await_request(sock, deadline, first ? std::chrono::steady_clock::time_point::max() : turn_end);
             if (next == Next::kPark || next == Next::kYield) {
               if (next == Next::kPark) idle_.park(sock, remaining, deadline);
               else requeue_(sock, remaining);

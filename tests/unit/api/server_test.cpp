@@ -324,6 +324,36 @@ TEST_CASE("server: a client whose next request is always waiting does not keep t
   CHECK(waited < std::chrono::milliseconds(1000));
 }
 
+TEST_CASE("server: pipelined requests are all answered, in order, even when the connection is parked between them") {
+  Fixture f;
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  timeval tv{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(f.server->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  // Three requests in one write (RFC 9112 9.3.2): the server reads them together.
+  std::string three;
+  for (const char* id : {"a", "b", "c"}) three += std::string("GET /api/payments/v3/public/") + id + "/x HTTP/1.1\r\nHost: x\r\n\r\n";
+  REQUIRE(::send(fd, three.data(), three.size(), 0) == static_cast<ssize_t>(three.size()));
+  std::string in;
+  char buf[4096];
+  auto answers = [&] {
+    size_t n = 0;
+    for (size_t at = 0; (at = in.find("HTTP/1.1 200 OK", at)) != std::string::npos; ++at) ++n;
+    return n;
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  for (ssize_t n; answers() < 3 && (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) in.append(buf, static_cast<size_t>(n));
+  auto waited = std::chrono::steady_clock::now() - t0;
+  ::close(fd);
+  CHECK(answers() == 3);
+  CHECK(waited < std::chrono::milliseconds(900));  // not the receive timeout
+}
+
 TEST_CASE("server: stopping closes parked keep-alive connections") {
   Fixture f;
   KeepAliveConnection c(f.server->port());
