@@ -14,6 +14,7 @@
 #include <charconv>
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace cx::api {
 namespace {
@@ -116,7 +117,7 @@ class CountingPool : public httplib::TaskQueue {
 class HttpServer::Impl : public httplib::Server {
  public:
   Impl(const ServerOptions& o, const Api& api) : keep_alive_seconds_(o.keep_alive_seconds), api_(api) {
-    int threads = o.threads > 0 ? o.threads : 8;
+    int threads = o.threads > 0 ? o.threads : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
     new_task_queue = [this, threads] {
       auto* pool = new CountingPool(static_cast<size_t>(threads), waiting_, idle_);
       requeue_ = [this, pool](int fd, size_t remaining) {
@@ -150,13 +151,12 @@ class HttpServer::Impl : public httplib::Server {
   static constexpr std::chrono::microseconds kTurn{500};
 
   // Waits until the socket is readable (kRequest), others wait for a worker or the linger ends
-  // (kPark), or the keep-alive deadline passes or the server stops (kClose). Past its turn, a
-  // connection gives way when others wait: queued again behind them when its next request is
-  // already there (kYield), parked otherwise.
-  Next await_request(socket_t sock, std::chrono::steady_clock::time_point deadline,
-                     std::chrono::steady_clock::time_point turn_end) const {
+  // (kPark), or the keep-alive deadline passes or the server stops (kClose). Once its turn is
+  // over, a connection gives way when others wait: queued again behind them when its next
+  // request is already there (kYield), parked otherwise.
+  Next await_request(socket_t sock, std::chrono::steady_clock::time_point deadline, bool turn_over) const {
     const auto linger_end = std::chrono::steady_clock::now() + kLinger;
-    if (waiting_ > 0 && std::chrono::steady_clock::now() >= turn_end) {
+    if (turn_over && waiting_ > 0) {
       pollfd pfd{sock, POLLIN, 0};
       return ::poll(&pfd, 1, 0) > 0 ? Next::kYield : Next::kPark;
     }
@@ -184,10 +184,10 @@ class HttpServer::Impl : public httplib::Server {
           // The turn starts with the request that woke this job, which is always served.
           const auto turn_end = std::chrono::steady_clock::now() + kTurn;
           for (bool first = true; remaining > 0; first = false) {
-            auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_seconds_);
+            const auto now = std::chrono::steady_clock::now();
+            auto deadline = now + std::chrono::seconds(keep_alive_seconds_);
             // A pipelined request already read is served now: a new stream would not see it.
-            Next next = strm.buffered() > 0 ? Next::kRequest
-                        : await_request(sock, deadline, first ? std::chrono::steady_clock::time_point::max() : turn_end);
+            Next next = strm.buffered() > 0 ? Next::kRequest : await_request(sock, deadline, !first && now >= turn_end);
             if (next == Next::kPark || next == Next::kYield) {
               if (next == Next::kPark) idle_.park(sock, remaining, deadline);
               else requeue_(sock, remaining);

@@ -23,7 +23,10 @@ namespace cx::api {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;   ///< 0 = an ephemeral port (see HttpServer::port())
-  int threads = 8;   ///< worker threads (requests in progress; idle connections hold none); <= 0: 8
+  /// Worker threads: requests served at once (connections idle between requests hold none).
+  /// <= 0: twice the cores, at least 4; more only time-slice the cores between pages in progress
+  /// and stretch every one of them (tools/bench/README.md, API under load).
+  int threads = 0;
   int read_timeout_seconds = 10;
   int keep_alive_seconds = 5;
   int keep_alive_max_requests = 1000;  ///< requests served on one connection before it closes

@@ -2,7 +2,6 @@
 
 #include <jemalloc/jemalloc.h>
 
-#include <cstdint>
 #include <string>
 
 // jemalloc reads this string at its first allocation, before main() (jemalloc(3), "TUNING"); the

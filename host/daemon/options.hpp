@@ -2,12 +2,10 @@
 // --help), as DESIGN.md §6 lists them.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <thread>
 
 namespace cx::daemon {
 
@@ -22,10 +20,7 @@ struct Options {
   int workers = 4;                              ///< --workers
   std::string polling_period_minimum = "20m";   ///< --polling-period-minimum
   std::string polling_period_default = "30m";   ///< --polling-period-default
-  /// --http-threads: requests served at once (connections idle between requests hold none).
-  /// Twice the cores, at least 4: more only time-slices the cores between pages in progress and
-  /// stretches every one of them (tools/bench/README.md, API under load).
-  int http_threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  int http_threads = 0;                         ///< --http-threads; 0: the server's default
   std::string webhook_retention = "168h";       ///< --webhook-retention (a Go duration)
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }

@@ -24,26 +24,17 @@ std::vector<std::string> connection_pragmas(bool writer) {
   return out;
 }
 
-namespace {
-// SQLite counts every allocation under one process-wide mutex unless told not to; we never read
-// those counters (sqlite3_memory_used), and with several readers the mutex is contended. The
-// setting only takes before SQLite initialises, i.e. before the first connection opens; later it
-// is refused (SQLITE_MISUSE) and changes nothing.
-void configure_sqlite_once() {
-  static const bool configured = [] {
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    return true;
-  }();
-  (void)configured;
-}
-}  // namespace
-
 int connection_open_flags(bool writer) {
+  // SQLite counts every allocation under one process-wide mutex unless told not to; we never read
+  // those counters (sqlite3_memory_used), and with several readers the mutex is contended. The
+  // setting only takes before SQLite initialises, i.e. before the first connection opens (later
+  // it is refused with SQLITE_MISUSE and changes nothing), so it is made with the first flags.
+  [[maybe_unused]] static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   return SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX | (writer ? SQLite::OPEN_CREATE : 0);
 }
 
 Connection::Connection(const std::filesystem::path& path, bool writer, int busy_timeout_ms)
-    : db_((configure_sqlite_once(), path.string()), connection_open_flags(writer), busy_timeout_ms) {
+    : db_(path.string(), connection_open_flags(writer), busy_timeout_ms) {
   for (const auto& pragma : connection_pragmas(writer)) db_.exec(pragma);
 }
 

@@ -19,7 +19,8 @@ std::vector<std::string> connection_pragmas(bool writer);
 
 /// sqlite3_open_v2 flags of a store connection. NOMUTEX: a connection is only ever used by one
 /// thread at a time (the writer under the store's write lock, a reader while checked out of the
-/// pool), so SQLite's per-call connection mutex is pure cost.
+/// pool), so SQLite's per-call connection mutex is pure cost. The first call also turns SQLite's
+/// memory statistics off, before it initialises.
 int connection_open_flags(bool writer);
 
 class Connection {

@@ -58,18 +58,24 @@ struct Fixture {
 
 boost::json::value parse(const std::string& s) { return boost::json::parse(s); }
 
-/// Sends `request` as is on a new connection and returns everything the server answers until it
-/// closes (the request should say Connection: close). Bounded by a 5 s receive timeout.
-std::string raw_exchange(int port, const std::string& request) {
+/// A TCP connection to 127.0.0.1:`port` whose receives time out after `receive_timeout_s`.
+int connect_loopback(int port, int receive_timeout_s) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(fd >= 0);
-  timeval tv{5, 0};
+  timeval tv{receive_timeout_s, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+/// Sends `request` as is on a new connection and returns everything the server answers until it
+/// closes (the request should say Connection: close). Bounded by a 5 s receive timeout.
+std::string raw_exchange(int port, const std::string& request) {
+  int fd = connect_loopback(port, 5);
   REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
   std::string out;
   char buf[4096];
@@ -204,16 +210,7 @@ namespace {
 /// Receives are bounded by a 5 s timeout.
 class KeepAliveConnection {
  public:
-  explicit KeepAliveConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    REQUIRE(fd_ >= 0);
-    timeval tv{5, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  }
+  explicit KeepAliveConnection(int port) : fd_(connect_loopback(port, 5)) {}
   ~KeepAliveConnection() { ::close(fd_); }
 
   /// The status line of the answer to `GET path`, or "" when the connection ended first.
@@ -277,15 +274,7 @@ TEST_CASE("server: a client whose next request is always waiting does not keep t
   Fixture f(1);  // one worker
   // The client sends each request while the worker is busy with the previous one (20 ms), so
   // when an answer goes out the next request is already in the socket, for at most 3 s.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  timeval tv{2, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(f.server->port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  int fd = connect_loopback(f.server->port(), 2);
   const std::string request = "GET /api/payments/v3/slow HTTP/1.1\r\nHost: x\r\n\r\n";
   const std::string answer = R"({"data":"slow"})";
   std::atomic<bool> stop{false};
@@ -326,18 +315,12 @@ TEST_CASE("server: a client whose next request is always waiting does not keep t
 
 TEST_CASE("server: pipelined requests are all answered, in order, even when the connection is parked between them") {
   Fixture f;
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  timeval tv{1, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(f.server->port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  // Three requests in one write (RFC 9112 9.3.2): the server reads them together.
+  int fd = connect_loopback(f.server->port(), 1);
+  // Three requests in one write (RFC 9112 9.3.2): the server reads them together. Each answer
+  // echoes its path's tail (…first"}), which tells the order.
   std::string three;
-  for (const char* id : {"a", "b", "c"}) three += std::string("GET /api/payments/v3/public/") + id + "/x HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const char* tail : {"first", "second", "third"})
+    three += std::string("GET /api/payments/v3/public/p/") + tail + " HTTP/1.1\r\nHost: x\r\n\r\n";
   REQUIRE(::send(fd, three.data(), three.size(), 0) == static_cast<ssize_t>(three.size()));
   std::string in;
   char buf[4096];
@@ -351,6 +334,10 @@ TEST_CASE("server: pipelined requests are all answered, in order, even when the 
   auto waited = std::chrono::steady_clock::now() - t0;
   ::close(fd);
   CHECK(answers() == 3);
+  auto first = in.find(R"(first"})"), second = in.find(R"(second"})"), third = in.find(R"(third"})");
+  REQUIRE(third != std::string::npos);
+  CHECK(first < second);
+  CHECK(second < third);
   CHECK(waited < std::chrono::milliseconds(900));  // not the receive timeout
 }
 

@@ -75,7 +75,7 @@ double raw_insert_payments(const std::filesystem::path& path, const std::vector<
     Database db(o, bench_key());
     db.write([](WriteTx& tx) { connectors::insert(tx, bench_connector()); });
   }
-  SQLite::Database db(path.string(), connection_open_flags(true) & ~SQLite::OPEN_CREATE);
+  SQLite::Database db(path.string(), connection_open_flags(true));
   // The store writer's connection settings.
   for (const auto& pragma : connection_pragmas(true)) db.exec(pragma);
   std::vector<std::string> amount_keys;
