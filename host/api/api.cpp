@@ -6,6 +6,8 @@
 #include "host/store/errors.hpp"
 #include "host/util/log.hpp"
 
+#include <strings.h>
+
 #include <chrono>
 
 namespace cx::api {
@@ -52,9 +54,39 @@ size_t Api::body_limit(std::string_view method, std::string_view raw_path) const
   return m.outcome == Router::Outcome::Matched ? m.route->max_body : kMaxBodyBytes;
 }
 
+namespace {
+
+bool under_api(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
+}  // namespace
+
+std::optional<ApiResponse> Api::check_access(std::string_view method, std::string_view raw_path,
+                                             std::span<const std::string_view> authorization) const {
+  // Two credentials leave it to chance which one is checked (RFC 9110 §5.3: a field that is not a
+  // list must not repeat).
+  if (authorization.size() > 1) return error_response(400, code::kValidation, "more than one Authorization header");
+  auto m = router_.match(method, raw_path);
+  bool matched = m.outcome == Router::Outcome::Matched;
+  // Under /api only the public routes answer without a token, so a client without one learns
+  // nothing of the routes (no 404/405/413 before the 401).
+  bool needs_token = matched ? m.route->access == Access::Private : under_api(raw_path);
+  auto token = authorization.empty() ? std::nullopt : std::optional<std::string_view>(authorization.front());
+  if (needs_token && !auth_.check(token)) {
+    auto r = error_response(401, code::kUnauthorized, "missing or invalid bearer token");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  return std::nullopt;
+}
+
 ApiResponse Api::dispatch(const ApiRequest& req, std::string& route_label) const {
+  std::vector<std::string_view> authorization;
+  for (const auto& [k, v] : req.headers)
+    if (k.size() == 13 && ::strncasecmp(k.data(), "Authorization", 13) == 0) authorization.push_back(v);
+  if (auto refused = check_access(req.method, req.path, authorization)) return std::move(*refused);
   auto m = router_.match(req.method, req.path);
-  size_t limit = m.outcome == Router::Outcome::Matched ? m.route->max_body : kMaxBodyBytes;
+  bool matched = m.outcome == Router::Outcome::Matched;
+  size_t limit = matched ? m.route->max_body : kMaxBodyBytes;
   if (req.body.size() > limit)
     return error_response(413, code::kMissingOrInvalidBody, "request body exceeds " + std::to_string(limit) + " bytes");
   if (m.outcome == Router::Outcome::NotFound)
@@ -62,11 +94,6 @@ ApiResponse Api::dispatch(const ApiRequest& req, std::string& route_label) const
   if (m.outcome == Router::Outcome::MethodNotAllowed)
     return error_response(405, code::kValidation, "method " + req.method + " is not allowed on " + req.path);
   route_label = m.route->pattern;
-  if (m.route->access == Access::Private && !auth_.check(req.header("Authorization"))) {
-    auto r = error_response(401, code::kUnauthorized, "missing or invalid bearer token");
-    r.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return r;
-  }
   RouteContext ctx{req, std::move(m.params), std::move(m.rest)};
   try {
     return m.route->handler(ctx);

@@ -12,6 +12,9 @@
 #include "host/api/router.hpp"
 
 #include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
 
 namespace cx::api {
 
@@ -29,7 +32,13 @@ class Api {
   /// The largest body the route for method + raw path accepts (kMaxBodyBytes when none matches).
   size_t body_limit(std::string_view method, std::string_view raw_path) const;
 
-  /// Answers one request; never throws.
+  /// Authentication, before routing and before the body is read: 400 for more than one
+  /// Authorization header; 401 when the route is private, or unknown under /api, and the
+  /// token is missing or invalid. nullopt: the request may proceed.
+  std::optional<ApiResponse> check_access(std::string_view method, std::string_view raw_path,
+                                          std::span<const std::string_view> authorization) const;
+
+  /// Answers one request (check_access first); never throws.
   ApiResponse handle(const ApiRequest& req) const;
 
   Metrics& metrics() const { return *metrics_; }

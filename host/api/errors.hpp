@@ -18,6 +18,10 @@ inline constexpr std::string_view kConflict = "CONFLICT";
 inline constexpr std::string_view kCapabilityNotSupported = "CONNECTOR_CAPABILITY_NOT_SUPPORTED";
 inline constexpr std::string_view kUnauthorized = "UNAUTHORIZED";
 inline constexpr std::string_view kInternal = "INTERNAL";
+/// 408: the request head or body did not arrive within its deadline.
+inline constexpr std::string_view kRequestTimeout = "REQUEST_TIMEOUT";
+/// 503: the server holds as many connections as it allows (in total or from that peer).
+inline constexpr std::string_view kTooManyConnections = "TOO_MANY_CONNECTIONS";
 }  // namespace code
 
 /// The message of every 500: details go to the log, never to the client.

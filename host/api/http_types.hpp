@@ -1,5 +1,5 @@
 // Transport-neutral request and response: what handlers see, what the HTTP adapter produces
-// from cpp-httplib (host/api/http_server.cpp), and what tests build directly.
+// from Boost.Beast's parse (host/api/http_request.cpp), and what tests build directly.
 #pragma once
 
 #include <map>

@@ -27,6 +27,21 @@ constexpr std::array<std::pair<std::string_view, Filter::Kind>, 11> kOperators{{
 
 [[noreturn]] void fail(const std::string& msg) { throw QuerySyntaxError(msg); }
 
+// What one filter has used of its limits so far (query_parser.hpp).
+struct Budget {
+  size_t terms = 0;
+  size_t values = 0;
+  void add_term() {
+    if (++terms > kMaxFilterTerms)
+      fail("filter has more than " + std::to_string(kMaxFilterTerms) + " terms (the limit)");
+  }
+  void add_values(size_t n) {
+    values += n;
+    if (values > kMaxFilterValues)
+      fail("filter has more than " + std::to_string(kMaxFilterValues) + " values (the limit)");
+  }
+};
+
 const json::key_value_pair& single_member(const json::object& o, std::string_view where) {
   if (o.size() != 1)
     fail(std::string(where) + ": expected an object with exactly one key, found " + std::to_string(o.size()));
@@ -49,9 +64,10 @@ void check_scalar(const json::value& v, std::string_view op, std::string_view ke
   }
 }
 
-Filter parse_expr(const json::value& v, int depth);
+Filter parse_expr(const json::value& v, int depth, Budget& budget);
 
-Filter parse_leaf(Filter::Kind kind, std::string_view op, const json::value& arg) {
+Filter parse_leaf(Filter::Kind kind, std::string_view op, const json::value& arg, Budget& budget) {
+  budget.add_term();
   if (!arg.is_object()) fail(std::string(op) + ": expected an object {\"<key>\": value}");
   const auto& kv = single_member(arg.get_object(), op);
   std::string_view key = kv.key();
@@ -59,6 +75,7 @@ Filter parse_leaf(Filter::Kind kind, std::string_view op, const json::value& arg
   const json::value& value = kv.value();
   if (kind == Filter::Kind::In) {
     if (!value.is_array()) fail("$in on \"" + std::string(key) + "\": value must be an array");
+    budget.add_values(value.get_array().size());
     for (const auto& e : value.get_array()) check_scalar(e, op, key);
   } else if (kind == Filter::Kind::Exists) {
     if (!value.is_bool()) fail("$exists on \"" + std::string(key) + "\": value must be a boolean");
@@ -67,6 +84,7 @@ Filter parse_leaf(Filter::Kind kind, std::string_view op, const json::value& arg
   } else {
     check_scalar(value, op, key);
   }
+  if (kind != Filter::Kind::In) budget.add_values(1);
   Filter f;
   f.kind = kind;
   f.key = std::string(key);
@@ -74,8 +92,9 @@ Filter parse_leaf(Filter::Kind kind, std::string_view op, const json::value& arg
   return f;
 }
 
-Filter parse_expr(const json::value& v, int depth) {
-  if (depth > 32) fail("filter nested too deeply");
+Filter parse_expr(const json::value& v, int depth, Budget& budget) {
+  if (depth > kMaxFilterDepth)
+    fail("filter is nested more than " + std::to_string(kMaxFilterDepth) + " levels deep (the limit)");
   if (!v.is_object()) fail("expected an object, found " + std::string(json::to_string(v.kind())));
   const auto& member = single_member(v.get_object(), "filter");
   std::string_view op = member.key();
@@ -90,17 +109,17 @@ Filter parse_expr(const json::value& v, int depth) {
       f.children.reserve(items.size());
       for (size_t i = 0; i < items.size(); ++i) {
         if (!items[i].is_object()) fail(std::string(op) + ": item " + std::to_string(i) + " is not an object");
-        f.children.push_back(parse_expr(items[i], depth + 1));
+        f.children.push_back(parse_expr(items[i], depth + 1, budget));
       }
       return f;
     }
     if (kind == Filter::Kind::Not) {
       Filter f;
       f.kind = kind;
-      f.children.push_back(parse_expr(arg, depth + 1));
+      f.children.push_back(parse_expr(arg, depth + 1, budget));
       return f;
     }
-    return parse_leaf(kind, op, arg);
+    return parse_leaf(kind, op, arg, budget);
   }
   fail("unknown operator \"" + std::string(op) + "\"");
 }
@@ -116,7 +135,8 @@ std::string_view operator_name(Filter::Kind kind) {
 std::optional<Filter> parse_query(const json::value& v) {
   if (v.is_null()) return std::nullopt;
   if (v.is_object() && v.get_object().empty()) return std::nullopt;
-  return parse_expr(v, 0);
+  Budget budget;
+  return parse_expr(v, 0, budget);
 }
 
 std::optional<Filter> parse_query(std::string_view text) {

@@ -4,6 +4,10 @@
 //   value  := string | integer | boolean; $in takes an array of those
 // Every object has exactly one key; numbers must be integers that fit in 64 bits. Empty text and
 // `{}` mean "no filter". Which keys a resource accepts is the store's business (QueryError).
+// Bounded so that a filter well under the body limit never reaches SQLite's own limits (an
+// expression tree deeper than 1000, too many bound variables), which would be a 500: at most
+// kMaxFilterTerms leaves, kMaxFilterValues values (one per leaf, one per $in element) and
+// kMaxFilterDepth levels of $and/$or/$not; past one, QuerySyntaxError names the limit.
 #pragma once
 
 #include "host/store/query.hpp"
@@ -15,6 +19,10 @@
 #include <string_view>
 
 namespace cx::api {
+
+inline constexpr size_t kMaxFilterTerms = 100;
+inline constexpr size_t kMaxFilterValues = 1000;
+inline constexpr int kMaxFilterDepth = 32;
 
 /// A filter that is not well-formed; the message names the operator or key at fault.
 /// The API answers it with 400 VALIDATION.

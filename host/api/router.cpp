@@ -1,6 +1,6 @@
 #include "host/api/router.hpp"
 
-#include <httplib.h>
+#include <boost/url/pct_string_view.hpp>
 
 #include <stdexcept>
 
@@ -62,7 +62,9 @@ const std::string& RouteContext::param(std::string_view name) const {
 
 std::string decode_segment(std::string_view raw) {
   if (raw.find('%') == std::string_view::npos) return std::string(raw);
-  return httplib::detail::decode_url(std::string(raw), false);
+  // A malformed escape ("%zz") stays as received: it then matches no stored ID.
+  auto pct = boost::urls::make_pct_string_view(raw);
+  return pct ? pct->decode() : std::string(raw);
 }
 
 void Router::add(std::string method, std::string pattern, Access access, Handler handler, size_t max_body) {

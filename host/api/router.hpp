@@ -63,7 +63,7 @@ class Router {
   std::vector<Route> routes_;
 };
 
-/// Percent-decodes one path segment ("+" stays "+").
+/// Percent-decodes one path segment ("+" stays "+"; a malformed escape leaves it as received).
 std::string decode_segment(std::string_view raw);
 
 }  // namespace cx::api

@@ -122,6 +122,14 @@ int serve(Options o) {
   so.host = o.host();
   so.port = o.port();
   so.threads = o.http_threads;
+  auto set_if = [](int& field, int value) {
+    if (value > 0) field = value;
+  };
+  set_if(so.head_timeout_ms, o.http_head_timeout_ms);
+  set_if(so.body_timeout_ms, o.http_body_timeout_ms);
+  set_if(so.keep_alive_ms, o.http_keep_alive_ms);
+  set_if(so.max_connections, o.http_max_connections);
+  set_if(so.max_connections_per_peer, o.http_max_connections_per_peer);
   cx::api::HttpServer server(api, so);
   server.bind();
   engine.start();
@@ -157,6 +165,20 @@ int main(int argc, char** argv) {
   app.add_flag("--insecure-no-auth", o.insecure_no_auth, "no API authentication (loopback listen address only)");
   app.add_option("--workers", o.workers, "task worker threads")->check(CLI::Range(1, 64));
   app.add_option("--http-threads", o.http_threads, "HTTP worker threads (default: twice the cores, at least 4)")->check(CLI::Range(1, 256));
+  app.add_option("--http-head-timeout-ms", o.http_head_timeout_ms,
+                 "a request's head must arrive within this long of its first byte (default 10000)")
+      ->check(CLI::Range(100, 600'000));
+  app.add_option("--http-body-timeout-ms", o.http_body_timeout_ms,
+                 "a request's body must arrive within this long of its head; also bounds writing an answer (default 60000)")
+      ->check(CLI::Range(100, 3'600'000));
+  app.add_option("--http-keep-alive-ms", o.http_keep_alive_ms, "idle keep-alive connections close after this long (default 5000)")
+      ->check(CLI::Range(100, 600'000));
+  app.add_option("--http-max-connections", o.http_max_connections,
+                 "open HTTP connections in total; past it new ones get 503 (default 1000)")
+      ->check(CLI::Range(1, 1'000'000));
+  app.add_option("--http-max-connections-per-peer", o.http_max_connections_per_peer,
+                 "open HTTP connections from one IP address; past it new ones get 503 (default 256)")
+      ->check(CLI::Range(1, 1'000'000));
   app.add_option("--polling-period-minimum", o.polling_period_minimum, "smallest pollingPeriod a connector may use");
   app.add_option("--polling-period-default", o.polling_period_default, "pollingPeriod when a connector sets none");
   app.add_option("--webhook-retention", o.webhook_retention,

@@ -21,6 +21,12 @@ struct Options {
   std::string polling_period_minimum = "20m";   ///< --polling-period-minimum
   std::string polling_period_default = "30m";   ///< --polling-period-default
   int http_threads = 0;                         ///< --http-threads; 0: the server's default
+  // The HTTP front door's limits (cx::api::ServerOptions); 0: the server's default.
+  int http_head_timeout_ms = 0;                 ///< --http-head-timeout-ms
+  int http_body_timeout_ms = 0;                 ///< --http-body-timeout-ms
+  int http_keep_alive_ms = 0;                   ///< --http-keep-alive-ms
+  int http_max_connections = 0;                 ///< --http-max-connections
+  int http_max_connections_per_peer = 0;        ///< --http-max-connections-per-peer
   std::string webhook_retention = "168h";       ///< --webhook-retention (a Go duration)
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }

@@ -90,3 +90,22 @@ TEST_CASE("filter_to_json round-trips") {
   auto f = parse_query(std::string_view(text));
   CHECK(boost::json::serialize(filter_to_json(*f)) == text);
 }
+
+TEST_CASE("filters are bounded in terms and values, with a message naming the limit") {
+  auto or_of = [](size_t leaves) {
+    std::string s = R"({"$or":[)";
+    for (size_t i = 0; i < leaves; ++i) s += std::string(i ? "," : "") + R"({"$match":{"reference":"r)" + std::to_string(i) + "\"}}";
+    return s + "]}";
+  };
+  CHECK(error_of(or_of(cx::api::kMaxFilterTerms)).empty());
+  CHECK(error_of(or_of(cx::api::kMaxFilterTerms + 1)).find("more than 100 terms (the limit)") != std::string::npos);
+  CHECK(error_of(or_of(2000)).find("terms (the limit)") != std::string::npos);
+
+  auto in_of = [](size_t values) {
+    std::string s = R"({"$and":[{"$in":{"reference":[)";
+    for (size_t i = 0; i < values; ++i) s += std::string(i ? "," : "") + std::to_string(i);
+    return s + R"(]}},{"$match":{"psu_id":"x"}}]})";
+  };
+  CHECK(error_of(in_of(cx::api::kMaxFilterValues - 1)).empty());
+  CHECK(error_of(in_of(cx::api::kMaxFilterValues)).find("more than 1000 values (the limit)") != std::string::npos);
+}

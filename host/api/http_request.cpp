@@ -1,0 +1,77 @@
+#include "host/api/http_request.hpp"
+
+#include "host/api/errors.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/url/pct_string_view.hpp>
+
+#include <algorithm>
+
+namespace cx::api {
+namespace http = boost::beast::http;
+namespace {
+
+TransportError bad_request(std::string message) { return {400, code::kValidation, std::move(message)}; }
+
+bool all_digits(std::string_view v) {
+  return !v.empty() && v.size() <= 19 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// One decoded query component; nullopt for a malformed percent-escape.
+std::optional<std::string> decode_component(std::string_view raw) {
+  auto pct = boost::urls::make_pct_string_view(raw);
+  if (!pct) return std::nullopt;
+  return pct->decode(boost::urls::encoding_opts(/*space_as_plus=*/true));
+}
+
+}  // namespace
+
+std::optional<TransportError> check_head(const http::request_header<>& head) {
+  size_t lengths = head.count(http::field::content_length);
+  if (lengths > 1) return bad_request("more than one Content-Length header (RFC 9112 section 6.3)");
+  if (lengths == 1 && !all_digits(head[http::field::content_length]))
+    return bad_request("Content-Length must be a single decimal number (RFC 9112 section 6.3)");
+  size_t codings = head.count(http::field::transfer_encoding);
+  if (codings > 1) return bad_request("more than one Transfer-Encoding header (RFC 9112 section 6.1)");
+  if (codings == 1 && !boost::beast::iequals(head[http::field::transfer_encoding], "chunked"))
+    return bad_request("Transfer-Encoding must be exactly \"chunked\" (RFC 9112 section 6.1)");
+  if (codings == 1 && lengths == 1)
+    return bad_request("Content-Length and Transfer-Encoding together (RFC 9112 section 6.1)");
+  if (head.version() >= 11 && head.count(http::field::host) != 1)
+    return bad_request("an HTTP/1.1 request needs exactly one Host header (RFC 9112 section 3.2)");
+  return std::nullopt;
+}
+
+std::optional<TransportError> to_api_request(http::request<http::string_body>&& msg, std::string remote_addr,
+                                             ApiRequest& out) {
+  std::string_view target = msg.target();
+  size_t q = target.find('?');
+  out.method = std::string(msg.method_string());
+  out.path = std::string(target.substr(0, q));
+  if (out.path.empty() || out.path.front() != '/')
+    return bad_request("the request target must be an absolute path (RFC 9112 section 3.2.1)");
+  if (q != std::string_view::npos) {
+    std::string_view query = target.substr(q + 1);
+    while (!query.empty()) {
+      size_t amp = query.find('&');
+      std::string_view pair = query.substr(0, amp);
+      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+      if (pair.empty()) continue;
+      size_t eq = pair.find('=');
+      auto key = decode_component(pair.substr(0, eq));
+      auto value = decode_component(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+      if (!key || !value)
+        return bad_request("malformed percent-escape in query parameter \"" + std::string(pair.substr(0, 100)) + "\"");
+      out.query.emplace(std::move(*key), std::move(*value));
+    }
+  }
+  out.headers.reserve(static_cast<size_t>(std::distance(msg.begin(), msg.end())));
+  for (const auto& f : msg) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  out.body = std::move(msg.body());
+  out.remote_addr = std::move(remote_addr);
+  return std::nullopt;
+}
+
+ApiResponse transport_error_response(const TransportError& e) { return json_response(e.status, error_body(e.code, e.message)); }
+
+}  // namespace cx::api
