@@ -17,6 +17,14 @@ bool all_digits(std::string_view v) {
   return !v.empty() && v.size() <= 19 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Client bytes quoted in an error message: printable ASCII only, at most 100 characters, so the
+// message stays valid UTF-8 JSON whatever the client sent.
+std::string quoted(std::string_view raw) {
+  std::string out;
+  for (char c : raw.substr(0, 100)) out += c >= 0x20 && c < 0x7f ? c : '?';
+  return out;
+}
+
 // One decoded query component; nullopt for a malformed percent-escape.
 std::optional<std::string> decode_component(std::string_view raw) {
   auto pct = boost::urls::make_pct_string_view(raw);
@@ -50,6 +58,10 @@ std::optional<TransportError> to_api_request(http::request<http::string_body>&& 
   out.path = std::string(target.substr(0, q));
   if (out.path.empty() || out.path.front() != '/')
     return bad_request("the request target must be an absolute path (RFC 9112 section 3.2.1)");
+  // A URI is printable ASCII (RFC 3986 section 2); Beast lets other bytes through, which would
+  // then be echoed in error messages as invalid UTF-8.
+  if (std::any_of(target.begin(), target.end(), [](char c) { return c <= 0x20 || c >= 0x7f; }))
+    return bad_request("the request target must be printable ASCII (RFC 3986 section 2)");
   if (q != std::string_view::npos) {
     std::string_view query = target.substr(q + 1);
     while (!query.empty()) {
@@ -61,7 +73,7 @@ std::optional<TransportError> to_api_request(http::request<http::string_body>&& 
       auto key = decode_component(pair.substr(0, eq));
       auto value = decode_component(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
       if (!key || !value)
-        return bad_request("malformed percent-escape in query parameter \"" + std::string(pair.substr(0, 100)) + "\"");
+        return bad_request("malformed percent-escape in query parameter \"" + quoted(pair) + "\"");
       out.query.emplace(std::move(*key), std::move(*value));
     }
   }
