@@ -1,10 +1,15 @@
 # tools/bench/lib.sh — shared by the benchmark scripts (source it; needs bash, curl, jq, python3).
 #
 #   bench_build TARGET...         Release build in $CX_BENCH_BUILD (default build-bench); sets $BIN
+#                                 (CX_BENCH_NO_BUILD=1: use the binaries already in $CX_BENCH_BUILD)
+#   Comparing two daemons in one sitting: CX_BENCH_DAEMON=<path to another connectivityd> runs
+#   that binary instead of $BIN/connectivityd (e.g. the previous commit's), all else the same.
 #   bench_port                    prints a free loopback port
 #   record NAME VALUE UNIT        prints "NAME VALUE UNIT" and stores it in build/bench/results.json
 #   daemon_start DATA PLUGINS PORT [FLAG...]   starts connectivityd (token $BENCH_TOKEN); sets $DAEMON_PID
 #   daemon_stop                   SIGTERM and wait
+#   static_start URL FILE         saves URL's body (authenticated GET on the daemon) to FILE and
+#                                 serves the same bytes from bench_api_static; sets $STATIC_URL
 #   wait_http URL [SECONDS]       polls until URL answers 2xx (default 30 s)
 #   api METHOD PATH [JSON]        authenticated call to the daemon, prints the body
 #   stored_payments               payments inserted so far (cx_items_stored_total from /metrics)
@@ -32,6 +37,7 @@ bench_cleanup() {
 trap bench_cleanup EXIT
 
 bench_build() {
+  [[ "${CX_BENCH_NO_BUILD:-}" == 1 ]] && return 0
   tools/setup bench >/dev/null
   cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   mkdir -p "$BUILD"
@@ -62,7 +68,7 @@ daemon_start() {  # DATA PLUGINS PORT [FLAG...]
   local data=$1 plugins=$2 port=$3
   shift 3
   mkdir -p "$data"
-  CONNECTIVITY_API_TOKEN=$BENCH_TOKEN "$BIN"/connectivityd --listen "127.0.0.1:$port" --data-dir "$data" \
+  CONNECTIVITY_API_TOKEN=$BENCH_TOKEN "${CX_BENCH_DAEMON:-$BIN/connectivityd}" --listen "127.0.0.1:$port" --data-dir "$data" \
     --plugin-dir "$plugins" --public-url "http://127.0.0.1:$port" "$@" >>"$data/../daemon.log" 2>&1 &
   DAEMON_PID=$!
   DAEMON_URL="http://127.0.0.1:$port"
@@ -73,6 +79,18 @@ daemon_start() {  # DATA PLUGINS PORT [FLAG...]
 daemon_stop() {
   kill -TERM "$DAEMON_PID" 2>/dev/null || true
   wait "$DAEMON_PID" 2>/dev/null || true
+}
+
+static_start() {  # URL FILE
+  curl -sS --fail-with-body -H "Authorization: Bearer $BENCH_TOKEN" -o "$2" "$1"
+  local port
+  port=$(bench_port)
+  CONNECTIVITY_API_TOKEN=$BENCH_TOKEN "$BIN"/bench_api_static "$port" "$2" &
+  BENCH_PIDS+=("$!")
+  STATIC_URL="http://127.0.0.1:$port/static"
+  until curl -sf -o /dev/null -H "Authorization: Bearer $BENCH_TOKEN" "$STATIC_URL"; do sleep 0.05; done
+  cmp -s "$2" <(curl -sS -H "Authorization: Bearer $BENCH_TOKEN" "$STATIC_URL") ||
+    { echo "bench_api_static does not serve the same bytes" >&2; return 1; }
 }
 
 wait_http() {  # URL [SECONDS]
