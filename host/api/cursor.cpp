@@ -26,6 +26,17 @@ std::optional<int64_t> non_negative(const json::value* v) {
   return std::nullopt;
 }
 
+std::optional<store::PageKey> page_key(const json::object& o, const char* name) {
+  const json::value* v = o.if_contains(name);
+  if (!v) return std::nullopt;
+  const json::array* a = v->if_array();
+  if (!a || a->size() != 2 || !(*a)[0].is_int64() || !(*a)[1].is_int64())
+    bad_cursor(std::string(name) + " must be [createdAt, sortID] integers");
+  return store::PageKey{(*a)[0].get_int64(), (*a)[1].get_int64()};
+}
+
+json::array key_json(const store::PageKey& k) { return json::array{k.created_at, k.sort_id}; }
+
 }  // namespace
 
 int parse_page_size(std::optional<std::string_view> text) {
@@ -45,13 +56,14 @@ PageRequest decode_cursor(std::string_view cursor) {
   json::value v = json::parse(*raw, ec);
   if (ec || !v.is_object()) bad_cursor("not a JSON object");
   const auto& o = v.get_object();
-  auto offset = non_negative(o.if_contains("offset"));
+  if (o.contains("offset")) bad_cursor("offset cursors are no longer accepted; list again from the first page");
   auto page_size = non_negative(o.if_contains("pageSize"));
-  if (!offset) bad_cursor("offset must be a non-negative integer");
   if (!page_size) bad_cursor("pageSize must be a non-negative integer");
   PageRequest req;
-  req.query.offset = *offset;
   req.query.page_size = clamp_page_size(*page_size);
+  req.query.after = page_key(o, "after");
+  req.query.before = page_key(o, "before");
+  if (req.query.after && req.query.before) bad_cursor("after and before are exclusive");
   if (const auto* filters = o.if_contains("filters")) {
     if (!filters->is_object()) bad_cursor("filters must be an object");
     const auto& f = filters->get_object();
@@ -79,14 +91,14 @@ PageRequest read_page_request(const PageInputs& in) {
   return req;
 }
 
-std::string encode_cursor(const PageRequest& req, int64_t offset) {
+std::string encode_cursor(const PageRequest& req, CursorSide side, const store::PageKey& key) {
   json::object filters;
   filters["qb"] = req.query.filter ? filter_to_json(*req.query.filter) : json::value(nullptr);
   filters["pageSize"] = req.query.page_size;
   filters["options"] = req.options;
   json::object c;
-  c["offset"] = offset;
-  c["order"] = 1;  // created_at DESC, the only order
+  c["order"] = 1;  // created_at DESC, sort_id DESC: the only order
+  c[side == CursorSide::After ? "after" : "before"] = key_json(key);
   c["pageSize"] = req.query.page_size;
   c["filters"] = std::move(filters);
   return util::base64url_encode(json::serialize(c));

@@ -1,6 +1,10 @@
 // Page requests and the opaque cursors that continue them.
-// A cursor is base64url (no padding) of the page query, shaped as the reference's:
-//   {"offset":N,"order":1,"pageSize":N,"filters":{"qb":<filter|null>,"pageSize":N,"options":{…}}}
+// A cursor is base64url (no padding) of the page query, in the reference's shape with a keyset
+// position instead of its offset:
+//   {"order":1,"pageSize":N,"after"|"before":[createdAtMs,sortID],
+//    "filters":{"qb":<filter|null>,"pageSize":N,"options":{…}}}
+// `after` continues with the rows older than that key (next), `before` with the newer ones
+// (previous), so rows written between pages neither repeat nor get skipped.
 // `options` carries per-route parameters that must survive paging (balances: asset/from/to).
 #pragma once
 
@@ -26,7 +30,7 @@ struct PageRequestError : std::runtime_error {
 
 /// What a list route needs: the store query plus the route's options.
 struct PageRequest {
-  store::PageQuery query;        ///< filter, offset, page_size (1..100)
+  store::PageQuery query;        ///< filter, page_size (1..100), after/before key
   boost::json::object options;   ///< route options, from the request or from the cursor
 };
 
@@ -42,15 +46,20 @@ struct PageInputs {
 /// 32-bit decimal integer throws PageRequestError.
 int parse_page_size(std::optional<std::string_view> text);
 
-/// Builds the page request: from the cursor when one is given (its filter, page size, offset and
+/// Builds the page request: from the cursor when one is given (its filter, page size, key and
 /// options; the other inputs are ignored), else from pageSize + filter text + options.
 /// Throws PageRequestError (bad cursor, bad pageSize) or QuerySyntaxError (bad filter).
 PageRequest read_page_request(const PageInputs& in);
 
-/// The cursor for the same query at another offset.
-std::string encode_cursor(const PageRequest& req, int64_t offset);
+/// Which side of a key the cursor continues on.
+enum class CursorSide { After, Before };
 
-/// Decodes a cursor; throws PageRequestError.
+/// The cursor for the same query continuing after (next) or before (previous) `key`.
+std::string encode_cursor(const PageRequest& req, CursorSide side, const store::PageKey& key);
+
+/// Decodes a cursor; throws PageRequestError (message "invalid cursor: …") for anything but a
+/// cursor this daemon wrote: not base64url, not a JSON object, a bad page size or key, both keys,
+/// an offset (the old, unsafe form), a filter the parser rejects.
 PageRequest decode_cursor(std::string_view cursor);
 
 }  // namespace cx::api

@@ -81,10 +81,9 @@ ApiResponse list_response(const RouteContext& c, const std::function<RenderedPag
   in.options = std::move(options);
   PageRequest req = read_page_request(in);
   RenderedPage page = fetch(req);
-  const int64_t offset = req.query.offset;
   const int size = req.query.page_size;
-  std::string previous = offset > 0 ? encode_cursor(req, std::max<int64_t>(0, offset - size)) : "";
-  std::string next = page.has_more ? encode_cursor(req, offset + size) : "";
+  std::string previous = page.has_newer && page.first ? encode_cursor(req, CursorSide::Before, *page.first) : "";
+  std::string next = page.has_more && page.last ? encode_cursor(req, CursorSide::After, *page.last) : "";
   return json_response(200, cursor_envelope(size, page.has_more, previous, next, std::move(page.items)));
 }
 

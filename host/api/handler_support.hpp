@@ -66,7 +66,10 @@ inline void unwrap(Result<void> r) {
 struct RenderedPage {
   boost::json::array items =
       boost::json::array(boost::json::make_shared_resource<boost::json::monotonic_resource>(64 * 1024));
-  bool has_more = false;
+  bool has_more = false;               ///< a next page exists
+  bool has_newer = false;              ///< a previous page exists
+  std::optional<store::PageKey> first;  ///< keys of the first and last rows: the cursors' bounds
+  std::optional<store::PageKey> last;
 };
 
 /// Runs a list route: reads cursor / pageSize / filter (GET body, else ?query=) / `options`,
@@ -80,6 +83,9 @@ template <class T, class Render>
 RenderedPage render_page(const store::Page<T>& page, Render&& render) {
   RenderedPage out;
   out.has_more = page.has_more;
+  out.has_newer = page.has_newer;
+  out.first = page.first;
+  out.last = page.last;
   out.items.reserve(page.items.size());
   for (const auto& item : page.items) {
     if constexpr (std::is_invocable_v<Render, const T&, boost::json::storage_ptr>)

@@ -1,5 +1,5 @@
 // connectivityd's command line: every flag also reads an environment variable (in brackets in
-// --help), as DESIGN.md §6 lists them.
+// --help), as README.md "Running the daemon" lists them.
 #pragma once
 
 #include <cstdint>

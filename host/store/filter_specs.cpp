@@ -1,4 +1,4 @@
-// The filter keys each list accepts, as research/formance-payments.md §1.1 lists them, mapped to
+// The filter keys each list accepts, as docs/api/formance-v3.md §1 lists them, mapped to
 // our columns. Ops: kEquality = $match $in; kOrder = $lt $lte $gt $gte; kExists = $exists.
 #include "host/store/filter_sql.hpp"
 

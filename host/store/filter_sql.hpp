@@ -61,7 +61,7 @@ CompiledFilter compile_filter(const Filter& filter, const FilterSpec& spec, cons
 /// Binds params to ?1.. starting at `first` (1-based); returns the next free index.
 int bind_params(SQLite::Statement& s, const std::vector<SqlParam>& params, int first = 1);
 
-/// The allowed keys per resource (research/formance-payments.md §1.1).
+/// The allowed keys per resource (docs/api/formance-v3.md §1).
 namespace filter_specs {
 const FilterSpec& accounts();
 const FilterSpec& payments();

@@ -308,6 +308,16 @@ CREATE INDEX payments_by_source ON payments (source_account_id, created_at, sort
 CREATE INDEX payments_by_destination ON payments (destination_account_id, created_at, sort_id) WHERE destination_account_id IS NOT NULL;
 )sql";
 
+// Keyset pages of the scoped or commonly filtered lists seek on (scope, created_at, sort_id)
+// instead of sorting every row of the scope: a balance history, a PSU's connections, the payments
+// and accounts of one connector.
+constexpr const char* kListKeysets = R"sql(
+CREATE INDEX balances_by_account_created ON balances (account_id, created_at, sort_id);
+CREATE INDEX connections_by_psu_created ON connections (psu_id, created_at, sort_id);
+CREATE INDEX payments_by_connector_created ON payments (connector_id, created_at, sort_id);
+CREATE INDEX accounts_by_connector_created ON accounts (connector_id, created_at, sort_id);
+)sql";
+
 bool has_table(SQLite::Database& db, const char* name) {
   SQLite::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   s.bind(1, name);
@@ -324,6 +334,7 @@ const std::vector<Migration>& migrations() {
       {4, "accounts, balances, payments", kLedger},
       {5, "accounts of a PSU by creation", kAccountsByPsuCreated},
       {6, "payments by account", kPaymentsByAccount},
+      {11, "keyset list indexes", kListKeysets},
   };
   return all;
 }

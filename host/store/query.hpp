@@ -28,17 +28,35 @@ struct QueryError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// One page of a list: rows ordered newest first (created_at DESC, then a stable tiebreak).
+/// A row's place in list order: its created_at (ms, UTC) and its sort_id (insertion order).
+/// Lists are ordered by (created_at, sort_id) descending, so the pair is unique and total.
+struct PageKey {
+  int64_t created_at = 0;
+  int64_t sort_id = 0;
+  bool operator==(const PageKey&) const = default;
+};
+
+/// One page of a list: rows ordered newest first (created_at DESC, then sort_id DESC).
+/// Keyset paging: `after` asks for the rows strictly older than a key (the next page),
+/// `before` for the rows strictly newer (the previous page, still returned newest first).
+/// Rows inserted or deleted between pages neither repeat nor push other rows out of reach.
+/// `offset` is only for internal callers that read a bounded list once; it is ignored when a key
+/// is given.
 struct PageQuery {
   std::optional<Filter> filter;
   int64_t offset = 0;
   int page_size = 15;  ///< 1..100, already clamped by the API
+  std::optional<PageKey> after = std::nullopt;
+  std::optional<PageKey> before = std::nullopt;
 };
 
 template <class T>
 struct Page {
   std::vector<T> items;  ///< at most page_size
-  bool has_more = false;
+  bool has_more = false;   ///< rows older than the last item exist (a next page)
+  bool has_newer = false;  ///< rows newer than the first item exist (a previous page)
+  std::optional<PageKey> first;  ///< key of items.front()
+  std::optional<PageKey> last;   ///< key of items.back()
 };
 
 }  // namespace cx::store

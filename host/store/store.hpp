@@ -28,8 +28,8 @@
 //   configs: signing secrets) is sealed and never filtered. Equality filters on an encrypted
 //   column use a keyed blind index (HMAC-SHA-256, crypto/blind_index.hpp): accounts.name and
 //   forwarded_users.provider_user_id.
-// * Lists take PageQuery and return Page<T>: created_at DESC then insertion order DESC, reading
-//   page_size+1 rows for has_more; filters compile to parameterised SQL (filter_sql.hpp) against
+// * Lists take PageQuery and return Page<T>: created_at DESC then insertion order DESC, keyset
+//   paged after/before a (created_at, sort_id) key, reading page_size+1 rows for has_more; filters compile to parameterised SQL (filter_sql.hpp) against
 //   each resource's allowed keys; an unknown key or wrong operator throws QueryError naming it.
 // * Events (events.hpp) are appended by the repositories in the writing transaction.
 #pragma once

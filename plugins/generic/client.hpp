@@ -1,6 +1,6 @@
 // HTTP client of a generic-connector service: bearer auth, query encoding, and the mapping of
 // the service's HTTP statuses to CX_ERR_* classes.
-// Sources: shared/research/providers.md §3.1 (auth), §3.3 (error body), §0 (retryable statuses);
+// Sources: docs/providers/generic.md §1 (auth), §3 (error body); docs/providers/model.md §3 (retryable statuses);
 // sdk/OPS.md "Errors and retries".
 #pragma once
 
@@ -42,7 +42,7 @@ class Client {
 std::string percent_encode(std::string_view text);
 
 /// "Title: Detail" from the service's error body {Title, Detail} (title/detail accepted too,
-/// providers.md §3.3); falls back to the raw text (trimmed, at most 300 bytes) when the body
+/// docs/providers/generic.md §3); falls back to the raw text (trimmed, at most 300 bytes) when the body
 /// is not such an object.
 std::string error_text(std::string_view body);
 

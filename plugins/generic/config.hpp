@@ -1,5 +1,5 @@
 // Configuration of the generic connector: {apiKey, endpoint, pollingPeriod?}.
-// Source: shared/research/providers.md §3.1 (config shape, bearer auth).
+// Source: docs/providers/generic.md §1 (config shape, bearer auth).
 #pragma once
 
 #include <boost/json.hpp>

@@ -1,5 +1,5 @@
 // The generic connector: polls a team's own service speaking the generic-connector API
-// (shared/research/providers.md §3; reference behaviour research/formance-payments.md §6.3),
+// (docs/providers/generic.md; reference behaviour docs/api/formance-v3.md §3.3),
 // with a composite watermark so no item sharing a timestamp is lost or duplicated.
 #include "client.hpp"
 #include "config.hpp"
@@ -16,7 +16,7 @@
 namespace cx::generic {
 namespace {
 
-/// One timestamp-sorted list of the API (providers.md §3.2).
+/// One timestamp-sorted list of the API (docs/providers/generic.md §2).
 struct ListSpec {
   const char* path;        ///< "/transactions"
   const char* sort;        ///< sent as `sort`
@@ -65,7 +65,7 @@ class GenericConnector final : public Connector {
       : Connector(std::move(host)), client_(Connector::host(), parse_config(config)) {}
 
   /// The reference task tree: accounts → balances per account, external accounts, payments;
-  /// all periodic (research/formance-payments.md §6.3).
+  /// all periodic (docs/api/formance-v3.md §3.3).
   boost::json::value install(const Call&) override {
     boost::json::array workflow{
         task("FETCH_ACCOUNTS", "fetch_accounts", {task("FETCH_BALANCES", "fetch_balances")}),

@@ -1,6 +1,6 @@
 // Mapping of the generic-connector API's items to the SDK's neutral model.
-// Sources: shared/research/providers.md §3.2 (wire shapes), §3.5 (mapping), §0 (model);
-// shared/reference/formance-payments-generic-connector-openapi.yaml (enums).
+// Sources: docs/providers/generic.md §2 (wire shapes), §5 (mapping); docs/providers/model.md (model);
+// docs/providers/generic.md §2 (enums).
 //
 // Each map_* function either returns the model object or throws BadItem with a sentence naming
 // the offending field; the caller logs it and keeps the rest of the page.
@@ -45,7 +45,7 @@ Balance map_balance(const boost::json::object& entry, const std::string& account
 /// The asset of a `currency`: a UMN asset (cx::money::is_valid_asset) kept as is when it has a
 /// precision ("USD/2", "BTC/8"). The API defines a bare code ("JPY", "COIN") as precision 0, and
 /// we emit it with the explicit "/0" ("JPY/0") so one asset is never spelled two ways
-/// (providers.md §0 recommends an explicit /N). Throws BadItem for anything else ("usd/2",
+/// (docs/providers/model.md §2 recommends an explicit /N). Throws BadItem for anything else ("usd/2",
 /// "EUR/-1", "EUR/2/1", "").
 std::string map_asset(const boost::json::value* currency);
 
@@ -61,7 +61,7 @@ std::string map_payment_type(std::string_view type);
 std::string map_payment_status(std::string_view status);
 
 /// The payment scheme: the service's `scheme` when it is one the v3 API knows (CARD_VISA, SEPA,
-/// ACH, RTP, …; research/formance-payments.md §3.5), "OTHER" when absent or anything else.
+/// ACH, RTP, …; docs/api/formance-v3.md §2), "OTHER" when absent or anything else.
 std::string map_scheme(const boost::json::value* scheme);
 
 /// An RFC 3339 timestamp field with an explicit offset (or a bare date = midnight UTC),

@@ -3,7 +3,7 @@
 // plus the ids already delivered at exactly that timestamp.
 //
 // The service pages with `page` (from 1) and `pageSize`, sorted ascending by the timestamp, and
-// filters with `<ts>From` (providers.md §3.2). The reference connector keeps only the timestamp
+// filters with `<ts>From` (docs/providers/generic.md §2). The reference connector keeps only the timestamp
 // and skips everything <= it, so items sharing the watermark timestamp across two polls are lost;
 // here an item is new when its timestamp is after the watermark, or equal to it with an id not
 // yet seen. The `From` bound sent is the watermark floored to the second minus one second, so a

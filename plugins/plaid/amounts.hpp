@@ -1,4 +1,4 @@
-// plaid/amounts.hpp — Plaid's double amounts to exact minor units (research/providers.md §0, §2.6).
+// plaid/amounts.hpp — Plaid's double amounts to exact minor units (docs/providers/model.md §2, docs/providers/plaid.md §6).
 //
 // Rule: a double goes through its shortest round-trip decimal text (std::to_chars), and that
 // text is converted exactly to minor units of the ISO 4217 precision; a value with more decimals

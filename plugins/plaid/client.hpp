@@ -1,4 +1,4 @@
-// plaid/client.hpp — Plaid API calls through the host's HTTP service (research/providers.md §2.1,
+// plaid/client.hpp — Plaid API calls through the host's HTTP service (docs/providers/plaid.md §1,
 // §2.3): every endpoint is POST with a JSON body, credentials in PLAID-CLIENT-ID / PLAID-SECRET,
 // version pinned by Plaid-Version: 2020-09-14; errors come back as a PlaidError body.
 #pragma once

@@ -1,4 +1,4 @@
-// plaid/config.hpp — the connector's configuration (research/providers.md §2.1).
+// plaid/config.hpp — the connector's configuration (docs/providers/plaid.md §1).
 #pragma once
 
 #include <boost/json.hpp>

@@ -103,7 +103,7 @@ class PlaidConnector final : public cx::Connector {
     return link_response(client_.post("/link/token/create", link_token_request(call.object(), true), &call));
   }
 
-  /// Hosted Link's completion redirect carries nothing reliable (research/providers.md §2.5):
+  /// Hosted Link's completion redirect carries nothing reliable (docs/providers/plaid.md §5):
   /// connections arrive with LINK/SESSION_FINISHED instead.
   boost::json::value complete_user_link(const cx::Call&) override {
     return boost::json::object{{"success", boost::json::object{{"connections", boost::json::array{}}}}};

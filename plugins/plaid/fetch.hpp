@@ -1,5 +1,5 @@
 // plaid/fetch.hpp — polling one connection (Item): accounts and balances from /accounts/get,
-// payments from /transactions/sync (research/providers.md §2.2, §2.6; sdk/OPS.md "Polling").
+// payments from /transactions/sync (docs/providers/plaid.md §2, §6; sdk/OPS.md "Polling").
 #pragma once
 
 #include "client.hpp"

@@ -1,5 +1,5 @@
-// plaid/link.hpp — user creation and Hosted Link token requests (research/providers.md §2.2,
-// §2.5; research/formance-payments.md §6.2).
+// plaid/link.hpp — user creation and Hosted Link token requests (docs/providers/plaid.md §2,
+// §5; docs/api/formance-v3.md §3.2).
 #pragma once
 
 #include <boost/json.hpp>

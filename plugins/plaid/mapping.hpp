@@ -1,4 +1,4 @@
-// plaid/mapping.hpp — Plaid objects to the neutral model (research/providers.md §2.6, with the
+// plaid/mapping.hpp — Plaid objects to the neutral model (docs/providers/plaid.md §6, with the
 // corrections of §5: pending -> PENDING, posted replacing pending ends as one payment).
 #pragma once
 

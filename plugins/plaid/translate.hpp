@@ -1,5 +1,5 @@
 // plaid/translate.hpp — Plaid webhook bodies to translate_webhook responses (sdk/OPS.md
-// "Webhooks"; research/providers.md §2.4, with PENDING_DISCONNECT at disconnect_time and
+// "Webhooks"; docs/providers/plaid.md §4, with PENDING_DISCONNECT at disconnect_time and
 // LOGIN_REPAIRED as reconnected).
 //
 // One response kind beyond OPS.md: LINK/SESSION_FINISHED returns, before userLinkSessionFinished,

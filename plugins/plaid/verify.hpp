@@ -1,4 +1,4 @@
-// plaid/verify.hpp — Plaid webhook verification, all five steps (research/providers.md §2.4;
+// plaid/verify.hpp — Plaid webhook verification, all five steps (docs/providers/plaid.md §4;
 // Plaid docs "Webhook verification"): the Plaid-Verification header is an ES256 JWT whose key is
 // published by kid at /webhook_verification_key/get; its claims bind the delivery time (iat) and
 // the SHA-256 of the raw body (request_body_sha256).

@@ -14,7 +14,7 @@
 
 namespace powens {
 
-/// Typed calls to the Powens API (endpoints of providers.md §1.2). Every method throws
+/// Typed calls to the Powens API (endpoints of docs/providers/powens.md §2). Every method throws
 /// cx::Failure classified by failure_from_response on a non-2xx answer, and CX_ERR_UPSTREAM on
 /// a 2xx whose body lacks what the endpoint documents.
 class Client {
@@ -53,7 +53,7 @@ class Client {
     std::optional<std::string> next;  ///< _links.next.href, absent on the last page
   };
   /// The first page URL of an account's transactions, deleted rows included (`all`), rows
-  /// updated after `last_update` only when given (providers.md §1.2).
+  /// updated after `last_update` only when given (docs/providers/powens.md §2).
   std::string transactions_url(const std::string& account_id, int64_t limit, int64_t offset,
                                const std::optional<std::string>& last_update) const;
   /// GET one transactions page at `url` (a transactions_url or a _links.next.href on the
@@ -61,7 +61,7 @@ class Client {
   TransactionsPage transactions_page(const cx::Call& call, const std::string& user_token, const std::string& url) const;
 
   /// POST {endpoint}/webhooks/auth?type=hmac_signature&name=… with the configuration token;
-  /// returns config.secret_key (providers.md §1.2, §1.5).
+  /// returns config.secret_key (docs/providers/powens.md §2, §5).
   std::string create_hmac_auth(const cx::Call& call, const std::string& name) const;
 
   struct AuthProvider {

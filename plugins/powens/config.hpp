@@ -9,7 +9,7 @@
 
 namespace powens {
 
-/// Validated configuration (fields of providers.md §1.1 plus our optional ones, issue 5).
+/// Validated configuration (fields of docs/providers/powens.md §1 plus our optional ones, issue 5).
 struct Config {
   std::string name;                ///< connector name given by the operator (host field)
   std::string client_id;           ///< Powens client id ("clientID")
@@ -23,13 +23,13 @@ struct Config {
   std::string polling_period = "30m";    ///< Go-style duration, e.g. "30m", "1h30m"
   std::string webview_url = "https://webview.powens.com";  ///< webview base URL, no trailing '/'
 
-  /// "{endpoint}/2.0", the base of every user-token endpoint (providers.md §1.1).
+  /// "{endpoint}/2.0", the base of every user-token endpoint (docs/providers/powens.md §1).
   std::string api_base() const { return endpoint + "/2.0"; }
-  /// The domain as the webview expects it ("acme" -> "acme.biapi.pro"; providers.md §1.6).
+  /// The domain as the webview expects it ("acme" -> "acme.biapi.pro"; docs/providers/powens.md §6).
   std::string webview_domain() const;
 };
 
-/// Powens' documented maximum for the transactions `limit` parameter (providers.md §1.2).
+/// Powens' documented maximum for the transactions `limit` parameter (docs/providers/powens.md §2).
 inline constexpr int64_t kMaxPageSize = 1000;
 
 /// Parses and validates a connector config. Throws cx::Failure(CX_ERR_INVALID_ARGUMENT) whose

@@ -37,7 +37,7 @@ boost::json::array connection_events(const boost::json::object& c, const std::op
   if (!id) return out;
   std::optional<std::string> uid = user_id ? user_id : id_text(c.if_contains("id_user"));
   std::optional<std::string> state = string_member(c, "state");
-  if (!state) state = string_member(c, "error");  // deprecated alias of state (providers.md §1.3)
+  if (!state) state = string_member(c, "error");  // deprecated alias of state (docs/providers/powens.md §3)
   std::string at = cx::time::format_rfc3339(now_ms);
   if (auto lu = string_member(c, "last_update"))
     if (auto utc = paris_to_rfc3339(*lu)) at = *utc;

@@ -1,4 +1,4 @@
-// Powens connection states -> open-banking connection events (providers.md §1.7, issue 5).
+// Powens connection states -> open-banking connection events (docs/providers/powens.md §7, issue 5).
 #pragma once
 
 #include <boost/json.hpp>

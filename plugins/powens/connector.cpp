@@ -34,7 +34,7 @@ std::string required(const json::object& req, const char* key) {
   return *v;
 }
 
-/// Powens refuses long or dashed auth names with 500 dataError (providers.md §1.4).
+/// Powens refuses long or dashed auth names with 500 dataError (docs/providers/powens.md §4).
 std::string auth_name(const std::string& connector_name) {
   std::string out;
   for (char c : connector_name)
@@ -45,7 +45,7 @@ std::string auth_name(const std::string& connector_name) {
 
 }  // namespace
 
-/// Powens (providers.md §1; issue 5). Data comes both by polling (per PSU connection) and by
+/// Powens (docs/providers/powens.md; issue 5). Data comes both by polling (per PSU connection) and by
 /// CONNECTION_SYNCED webhooks; both map identically so a transaction seen twice is stored once.
 class Connector final : public cx::Connector {
  public:

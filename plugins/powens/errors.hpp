@@ -8,7 +8,7 @@
 
 namespace powens {
 
-/// The failure for a non-2xx Powens response (sdk/OPS.md "Errors and retries"; providers.md §1.4):
+/// The failure for a non-2xx Powens response (sdk/OPS.md "Errors and retries"; docs/providers/powens.md §4):
 /// 429 -> CX_ERR_RATE_LIMITED with retryAfterMs from Retry-After (seconds), 408 and 5xx ->
 /// CX_ERR_UPSTREAM, 401/403 -> CX_ERR_AUTH, 404 -> CX_ERR_NOT_FOUND, other 4xx ->
 /// CX_ERR_INVALID_ARGUMENT. The message carries Powens' {code, description, message} and the

@@ -1,4 +1,4 @@
-// The Powens webview ceremony (providers.md §1.6): link URLs and the redirect back.
+// The Powens webview ceremony (docs/providers/powens.md §6): link URLs and the redirect back.
 #pragma once
 
 #include "config.hpp"

@@ -1,4 +1,4 @@
-// Powens objects -> the neutral model (providers.md §1.7, issue 5 "Mapping").
+// Powens objects -> the neutral model (docs/providers/powens.md §7, issue 5 "Mapping").
 //
 // Rules:
 //  - account: reference = id, name = original_name, defaultAsset = currency.id/precision,

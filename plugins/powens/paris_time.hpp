@@ -1,4 +1,4 @@
-// Powens' naive timestamps are Europe/Paris local time (providers.md §1.1); this converts them
+// Powens' naive timestamps are Europe/Paris local time (docs/providers/powens.md §1); this converts them
 // to UTC with the IANA rules (Howard Hinnant's date/tz over the system tz database).
 #pragma once
 

@@ -1,6 +1,6 @@
 // JSON reading that never turns an amount into a double.
 //
-// Powens sends amounts as JSON numbers such as -12.5 or 1234.56 (providers.md §1.1). Boost.JSON's
+// Powens sends amounts as JSON numbers such as -12.5 or 1234.56 (docs/providers/powens.md §1). Boost.JSON's
 // tokenizer hands us the source text of every number; this parser keeps integers as integers
 // and stores every other number as its exact source text (a JSON string), so amounts can be
 // converted to minor units with cx::money::decimal_to_minor without rounding.

@@ -1,4 +1,4 @@
-// Powens webhook signatures (providers.md §1.5): header BI-Signature = standard padded base64 of
+// Powens webhook signatures (docs/providers/powens.md §5): header BI-Signature = standard padded base64 of
 // HMAC-SHA256(secret, "POST." + <url path> + "." + <BI-Signature-Date> + "." + <raw body>).
 #pragma once
 

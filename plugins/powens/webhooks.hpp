@@ -1,5 +1,5 @@
 // Powens webhooks: the configs we ask the host for, signature verification, and translation of
-// USER_SYNCED, CONNECTION_SYNCED, CONNECTION_DELETED and USER_DELETED (providers.md §1.5, §1.7).
+// USER_SYNCED, CONNECTION_SYNCED, CONNECTION_DELETED and USER_DELETED (docs/providers/powens.md §5, §7).
 #pragma once
 
 #include <connectivity/model.hpp>
@@ -14,7 +14,7 @@ namespace powens {
 
 /// The webhook endpoints: CONNECTION_SYNCED /connection-synced, CONNECTION_DELETED
 /// /connection-deleted, USER_DELETED /user-deleted, USER_SYNCED /user-synced, each with
-/// metadata {"secret": secret} (research/formance-payments.md §6.1, plus USER_SYNCED per issue 5).
+/// metadata {"secret": secret} (docs/api/formance-v3.md §3.1, plus USER_SYNCED per issue 5).
 std::vector<cx::WebhookConfig> webhook_configs(const std::string& secret);
 
 /// verify_webhook: checks BI-Signature against config.metadata.secret over the path of

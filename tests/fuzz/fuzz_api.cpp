@@ -47,10 +47,13 @@ void fuzz_cursor(std::string_view in) {
   try {
     auto req = cx::api::decode_cursor(in);
     check(req.query.page_size >= 1 && req.query.page_size <= cx::api::kMaxPageSize, "page size out of range");
-    check(req.query.offset >= 0, "negative offset");
-    auto again = cx::api::decode_cursor(cx::api::encode_cursor(req, req.query.offset));
-    check(again.query.offset == req.query.offset && again.query.page_size == req.query.page_size,
-          "cursor round trip changed offset or page size");
+    check(!(req.query.after && req.query.before), "both keys");
+    const bool before = req.query.before.has_value();
+    const cx::store::PageKey key = before ? *req.query.before : req.query.after.value_or(cx::store::PageKey{});
+    auto again = cx::api::decode_cursor(
+        cx::api::encode_cursor(req, before ? cx::api::CursorSide::Before : cx::api::CursorSide::After, key));
+    check((before ? again.query.before : again.query.after) == key && again.query.page_size == req.query.page_size,
+          "cursor round trip changed key or page size");
     check(again.query.filter.has_value() == req.query.filter.has_value(), "cursor round trip lost the filter");
     if (req.query.filter) check(filter_text(*again.query.filter) == filter_text(*req.query.filter), "cursor filter");
     check(again.options == req.options, "cursor round trip changed options");

@@ -10,7 +10,7 @@
 namespace cx::money {
 
 /// True for an asset in the Universal Money Notation: CODE[_SUFFIX][/N], CODE = [A-Z][A-Z0-9]{0,16},
-/// N = 1..6 digits (Formance's asset rule; research/formance-payments.md §3.5).
+/// N = 1..6 digits (Formance's asset rule; docs/api/formance-v3.md §2).
 inline bool is_valid_asset(std::string_view a) {
   size_t i = 0, n = a.size();
   if (n == 0 || !(a[0] >= 'A' && a[0] <= 'Z')) return false;

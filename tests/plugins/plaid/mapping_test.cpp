@@ -1,4 +1,4 @@
-// Amount conversion and object mapping (research/providers.md §2.6 with the §5 corrections).
+// Amount conversion and object mapping (docs/providers/plaid.md §6, with docs/reference-faults.md §1).
 #include "amounts.hpp"
 #include "json.hpp"
 #include "mapping.hpp"

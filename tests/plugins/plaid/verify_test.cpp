@@ -1,4 +1,4 @@
-// Webhook verification through the C ABI: the five steps of research/providers.md §2.4.
+// Webhook verification through the C ABI: the five steps of docs/providers/plaid.md §4.
 #include "key_cache.hpp"
 #include "support.hpp"
 

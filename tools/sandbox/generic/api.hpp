@@ -1,5 +1,5 @@
 // The generic-connector API as the sandbox serves it
-// (shared/reference/formance-payments-generic-connector-openapi.yaml; providers.md §3.2):
+// (docs/providers/generic.md §2):
 // GET /accounts, /accounts/{id}/balances, /beneficiaries, /transactions; POST /payouts, /transfers.
 // Every route needs `Authorization: Bearer <api key>`; errors are {Title, Detail}.
 #pragma once

@@ -21,7 +21,7 @@ struct Sandbox {
   World world;
 };
 
-/// Plaid's API: every endpoint of research/providers.md §2.2, POST with JSON.
+/// Plaid's API: every endpoint of docs/providers/plaid.md §2, POST with JSON.
 void register_api(httplib::Server& server, Sandbox& sb);
 /// Hosted Link pages under /hl/{id}.
 void register_hosted_link(httplib::Server& server, Sandbox& sb);

@@ -1,5 +1,5 @@
 // Plaid sandbox: the webhook signing keys (P-256, published by kid at
-// /webhook_verification_key/get) and the Plaid-Verification JWT (research/providers.md §2.4).
+// /webhook_verification_key/get) and the Plaid-Verification JWT (docs/providers/plaid.md §4).
 #pragma once
 
 #include <botan/ecdsa.h>

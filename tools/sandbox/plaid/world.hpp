@@ -36,7 +36,7 @@ class World {
   /// Checks PLAID-CLIENT-ID/PLAID-SECRET (headers or body client_id/secret).
   void authenticate(const std::string& client_id, const std::string& secret) const;
 
-  // --- Plaid API (research/providers.md §2.2); each returns the 200 body without request_id.
+  // --- Plaid API (docs/providers/plaid.md §2); each returns the 200 body without request_id.
   Json user_create(const Json& req);
   Json user_remove(const Json& req);
   Json link_token_create(const Json& req);

@@ -1,4 +1,4 @@
-// Plaid sandbox: Hosted Link sessions (research/providers.md §2.5): log in at an institution,
+// Plaid sandbox: Hosted Link sessions (docs/providers/plaid.md §5): log in at an institution,
 // ITEM_ADD_RESULT per Item, SESSION_FINISHED with every public token.
 #include "world.hpp"
 

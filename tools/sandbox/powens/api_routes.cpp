@@ -1,4 +1,4 @@
-// The Powens REST API (providers.md §1.2): auth, users, connections, accounts, transactions and
+// The Powens REST API (docs/providers/powens.md §2): auth, users, connections, accounts, transactions and
 // webhook auths, with Powens' error bodies, per-user tokens and API fault injection.
 #include "clock.hpp"
 #include "sandbox.hpp"

@@ -1,5 +1,5 @@
 // Time formatting for the Powens emulator: Powens serves naive Europe/Paris timestamps
-// (providers.md §1.1). The emulator runs one provider per process and sets TZ=Europe/Paris at
+// (docs/providers/powens.md §1). The emulator runs one provider per process and sets TZ=Europe/Paris at
 // start, so the C library's localtime_r/mktime do the conversion with the system tz database.
 #pragma once
 

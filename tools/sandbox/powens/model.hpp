@@ -9,7 +9,7 @@
 
 namespace cx::sandbox::powens {
 
-/// A Powens Currency (providers.md §1.3).
+/// A Powens Currency (docs/providers/powens.md §3).
 struct Currency {
   std::string id;      ///< ISO 4217 code
   std::string symbol;
@@ -17,7 +17,7 @@ struct Currency {
   std::string name;
 };
 
-/// Transaction counterparty enrichment (providers.md §1.3).
+/// Transaction counterparty enrichment (docs/providers/powens.md §3).
 struct Counterparty {
   std::string label;
   std::string scheme;          ///< "iban" | "bban"

@@ -1,4 +1,4 @@
-// Powens JSON for the emulator's objects (providers.md §1.3), with amounts written as JSON
+// Powens JSON for the emulator's objects (docs/providers/powens.md §3), with amounts written as JSON
 // numbers of exact decimal text (e.g. -12.5, 1500.0, 7.125), as Powens' Python serializer does.
 #pragma once
 
@@ -37,7 +37,7 @@ boost::json::object synced_user_json(const Connection& c);
 boost::json::object connection_synced_json(const World& w, const Connection& c, std::optional<int64_t> since,
                                            const RenderOptions& opt);
 
-/// Powens' error body {code, description, message, request_id} (providers.md §1.4).
+/// Powens' error body {code, description, message, request_id} (docs/providers/powens.md §4).
 std::string error_body(const std::string& code, const std::string& description, int64_t request_id,
                        const std::string& message = {});
 

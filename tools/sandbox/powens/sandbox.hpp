@@ -52,7 +52,7 @@ struct Sandbox {
   void sync(Connection& c, bool full = false);
 };
 
-/// Writes a Powens error body with `status` (providers.md §1.4).
+/// Writes a Powens error body with `status` (docs/providers/powens.md §4).
 void powens_error(Sandbox& sb, httplib::Response& res, int status, const std::string& code, const std::string& description,
                   const std::string& message = {});
 /// Writes a JSON body (amount placeholders expanded).

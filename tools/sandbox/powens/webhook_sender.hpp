@@ -1,5 +1,5 @@
 // Delivers the emulator's webhooks from a background thread: BI-Signature HMAC-SHA256 signing
-// (providers.md §1.5), bounded retries with backoff, and webhook faults (duplicates, out-of-order
+// (docs/providers/powens.md §5), bounded retries with backoff, and webhook faults (duplicates, out-of-order
 // deliveries, forged signatures).
 #pragma once
 

@@ -1,4 +1,4 @@
-// The Powens webview (providers.md §1.6): pick a bank, log in, consent, then redirect to
+// The Powens webview (docs/providers/powens.md §6): pick a bank, log in, consent, then redirect to
 // redirect_uri with state and connection_id (or error and error_description), followed by a
 // signed CONNECTION_SYNCED webhook. `sandbox_auto` runs the ceremony without pages (README.md).
 #include "clock.hpp"
