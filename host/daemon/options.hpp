@@ -22,6 +22,8 @@ struct Options {
   std::string polling_period_default = "30m";   ///< --polling-period-default
   int http_threads = 0;                         ///< --http-threads; 0: the server's default
   std::string webhook_retention = "168h";       ///< --webhook-retention (a Go duration)
+  std::string plugin_isolation = "process";     ///< --plugin-isolation process|in-process [CONNECTIVITY_PLUGIN_ISOLATION]
+  int64_t plugin_memory_limit = 512ll << 20;    ///< --plugin-memory-limit, bytes (RLIMIT_AS of each runner)
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   int port() const { return std::stoi(listen.substr(listen.rfind(':') + 1)); }
