@@ -78,8 +78,10 @@ ReadStatus wait_readable(int fd, int64_t deadline) {
 }
 
 ReadStatus read_exact(int fd, char* p, size_t n, int64_t deadline, int* passed_fd) {
+  // With a deadline, read without blocking first and poll only when nothing is there: bulk
+  // payloads then cost one system call per chunk instead of two.
+  const int flags = deadline >= 0 ? MSG_DONTWAIT : 0;
   while (n > 0) {
-    if (auto w = wait_readable(fd, deadline); w != ReadStatus::Ok) return w;
     ssize_t got;
     if (passed_fd) {
       iovec iov{p, n};
@@ -89,7 +91,7 @@ ReadStatus read_exact(int fd, char* p, size_t n, int64_t deadline, int* passed_f
       m.msg_iovlen = 1;
       m.msg_control = control;
       m.msg_controllen = sizeof control;
-      got = ::recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+      got = ::recvmsg(fd, &m, MSG_CMSG_CLOEXEC | flags);
       if (got > 0)
         for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
           if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
@@ -99,11 +101,15 @@ ReadStatus read_exact(int fd, char* p, size_t n, int64_t deadline, int* passed_f
             *passed_fd = fdv;
           }
     } else {
-      got = ::read(fd, p, n);
+      got = ::recv(fd, p, n, flags);
     }
     if (got == 0) return ReadStatus::Closed;
     if (got < 0) {
       if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (auto w = wait_readable(fd, deadline); w != ReadStatus::Ok) return w;
+        continue;
+      }
       return ReadStatus::Closed;
     }
     p += got;
