@@ -5,10 +5,11 @@
 // floods stdout/stderr is not heard; a hung verify_webhook on the public route is answered
 // within its bound however many requests wait. Throughout, /_healthcheck answers and the pager
 // keeps its one-second polling. In-process, a crash takes the daemon down and the next start
-// quarantines the connector instead of crash-looping.
+// quarantines the connector instead of crash-looping; the quarantine outlives a restart and a
+// replaced .so lifts it.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readdirSync, readlinkSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readlinkSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILD, startDaemon, tempDir, eventually, cleanup, withLogsOnFailure, stepper, sleep } from './lib/harness.mjs';
 
@@ -204,6 +205,22 @@ test('in-process: a crash ends the daemon, and the next start quarantines that c
       assert.equal(d.proc.child.exitCode, null, 'still running');
       assert.ok(await healthy(d));
       assert.ok((await runs(d, pager)) >= 2, 'the healthy connector polls');
+    });
+    await step('a clean restart keeps the quarantine (kept in the data directory)', async () => {
+      assert.equal((await d.proc.stop()).code, 0);
+      d = await daemon(plugins, { dataDir, extraArgs: ['--plugin-isolation', 'in-process'] });
+      assert.equal((await connector(d, id)).quarantined, true);
+      await sleep(2000);
+      assert.equal(d.proc.child.exitCode, null, 'still running');
+    });
+    await step('a replaced .so lifts it at start; isolated, the same crash is then contained', async () => {
+      assert.equal((await d.proc.stop()).code, 0);
+      appendFileSync(join(plugins, 'faulty.so'), Buffer.from('rebuilt'));  // another digest, same code
+      d = await daemon(plugins, { dataDir });
+      assert.match(d.proc.log(), /faulty-inproc \(faulty\): quarantine lifted, its plugin .*faulty\.so was replaced/);
+      assert.equal((await connector(d, id)).quarantined, false);
+      await eventually(async () => (await connector(d, id)).quarantined, { timeoutMs: 30000, what: 'quarantined again, isolated' });
+      assert.ok(await healthy(d));
     });
     step.check();
   });
