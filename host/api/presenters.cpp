@@ -1,8 +1,7 @@
 #include "host/api/presenters.hpp"
 
-#include "host/plugin/faults.hpp"
-
 #include "host/api/json_output.hpp"
+#include "host/plugin/faults.hpp"
 #include "host/util/ids.hpp"
 
 #include <connectivity/time.hpp>

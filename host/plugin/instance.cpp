@@ -13,6 +13,9 @@ namespace cx::plugin {
 
 namespace {
 constexpr size_t kMaxOutputBytes = 512u << 20;  // a runaway plugin cannot exhaust memory
+// Isolated call_within: a plugin whose host calls end at the deadline answers a few ms after
+// it, so the runner is killed (and the caller answered) this long after the deadline.
+constexpr int64_t kSyncGraceMs = 500;
 
 struct BoundedSink {
   std::string* target;
@@ -178,7 +181,7 @@ CallResult ConnectorInstance::call_within(Op op, std::string request_json, int64
     if (!library_->has(op)) return call(op, request_json, deadline);
     if (auto q = refused_if_quarantined(services_->deps().connector_id, op)) return *q;
     auto started = std::chrono::steady_clock::now();
-    auto rr = remote_->call(op, request_json, deadline, channel::steady_ms() + timeout_ms);
+    auto rr = remote_->call(op, request_json, deadline, channel::steady_ms() + timeout_ms + kSyncGraceMs);
     CallResult r{rr.code, std::move(rr.out), std::move(rr.err)};
     if (r.code == CX_ERR_TIMEOUT && !rr.fault.empty()) r = error(CX_ERR_TIMEOUT, exceeded);
     if (observer())
