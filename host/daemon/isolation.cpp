@@ -1,5 +1,7 @@
 #include "host/daemon/isolation.hpp"
 
+#include "host/engine/duration.hpp"
+#include "host/plugin/call_cap.hpp"
 #include "host/plugin/faults.hpp"
 #include "host/plugin/isolated.hpp"
 #include "host/util/log.hpp"
@@ -15,6 +17,9 @@ void set_up_isolation(const Options& o, const std::filesystem::path& exe_dir, st
   if (s.process && !std::filesystem::is_regular_file(s.runner))
     throw std::runtime_error("--plugin-isolation process: runner " + s.runner.string() + " not found");
   plugin::set_isolation(s);
+  auto cap = engine::parse_duration_ms(o.plugin_call_timeout);
+  if (!cap || *cap <= 0) throw std::runtime_error("--plugin-call-timeout: not a positive duration");
+  plugin::set_call_timeout_cap(*cap);
   plugin::FaultBook::get().open(o.data_dir / "plugin-quarantine.json");
 
   auto left = plugin::InflightJournal::get().open(o.data_dir / "plugin-inflight.map");

@@ -175,6 +175,10 @@ int main(int argc, char** argv) {
       ->transform(CLI::AsSizeValue(false))
       ->envname("CONNECTIVITY_PLUGIN_MEMORY_LIMIT");
 
+  app.add_option("--plugin-call-timeout", o.plugin_call_timeout,
+                 "longest any one plugin op may run (Go duration); isolated, a runner past it is killed")
+      ->envname("CONNECTIVITY_PLUGIN_CALL_TIMEOUT");
+
   auto* keys = app.add_subcommand("keys", "master key management");
   auto* rotate = keys->add_subcommand("rotate", "re-wrap every data key under a new master key");
   std::filesystem::path new_key;

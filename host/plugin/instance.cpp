@@ -1,5 +1,6 @@
 #include "host/plugin/instance.hpp"
 
+#include "host/plugin/call_cap.hpp"
 #include "host/plugin/channel.hpp"
 #include "host/util/encoding.hpp"
 
@@ -131,6 +132,7 @@ CallResult ConnectorInstance::call(Op op, std::string_view request_json, int64_t
   cx_op_fn fn = library_->descriptor().*info(op).slot;
   if (!fn) return error(CX_ERR_UNSUPPORTED, "connector " + id() + " does not support " + op_name(op));
   if (auto q = refused_if_quarantined(services_->deps().connector_id, op)) return *q;
+  deadline_unix_ms = capped_deadline(deadline_unix_ms, util::now_ms());
   auto started = std::chrono::steady_clock::now();
   CallResult r;
   if (remote_) {
@@ -176,6 +178,7 @@ CallResult ConnectorInstance::call_within(Op op, std::string request_json, int64
       self->sync_cv_.notify_one();
     }
   } release{this};
+  timeout_ms = capped_deadline(util::now_ms() + timeout_ms, util::now_ms()) - util::now_ms();
   int64_t deadline = util::now_ms() + timeout_ms;
   if (remote_) {
     if (!library_->has(op)) return call(op, request_json, deadline);
