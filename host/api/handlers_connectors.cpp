@@ -5,6 +5,7 @@
 #include "host/api/presenters.hpp"
 #include "host/api/routes.hpp"
 #include "host/api/validation.hpp"
+#include "host/plugin/faults.hpp"
 
 #include <botan/hash.h>
 #include <botan/hex.h>
@@ -126,6 +127,15 @@ void add_connector_routes(Api& api, const Services& s) {
     std::string id = connector_id_param(c);
     require_connector(s.db, id);
     return task_accepted(unwrap(s.backend.uninstall_connector(id)));
+  });
+
+  // Lifts a plugin quarantine (not v3: the reference has no such state). The connector's data
+  // and schedules are kept; its calls reach the plugin again.
+  api.add("DELETE", v3("/connectors/{connectorID}/quarantine"), Access::Private, [s](const RouteContext& c) {
+    std::string id = connector_id_param(c);
+    require_connector(s.db, id);
+    if (!plugin::FaultBook::get().lift(id)) throw ApiError(404, code::kNotFound, "connector is not quarantined");
+    return no_content();
   });
 
   api.add("POST", v3("/connectors/{connectorID}/reset"), Access::Private, [s](const RouteContext& c) {

@@ -1,6 +1,7 @@
 #include "host/api/presenters.hpp"
 
 #include "host/api/json_output.hpp"
+#include "host/plugin/faults.hpp"
 #include "host/util/ids.hpp"
 
 #include <connectivity/time.hpp>
@@ -64,6 +65,10 @@ json::object connector_json(const store::ConnectorRecord& c, const std::vector<s
   for (const auto& cap : capabilities) caps.emplace_back(cap);
   o["capabilities"] = std::move(caps);
   if (c.updated_at) o["updatedAt"] = rfc3339(c.updated_at);
+  // Plugin faults (sdk/README.md "When a plugin misbehaves"): quarantined connectors run no op.
+  auto q = plugin::FaultBook::get().quarantined(c.id);
+  o["quarantined"] = q.has_value();
+  if (q) o["quarantine"] = json::object{{"reason", q->reason}, {"since", rfc3339(q->since_ms)}};
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include "host/api/http_server.hpp"
 #include "host/api/routes.hpp"
 #include "host/daemon/allocator.hpp"
+#include "host/daemon/isolation.hpp"
 #include "host/daemon/observability.hpp"
 #include "host/daemon/options.hpp"
 #include "host/engine/duration.hpp"
@@ -91,6 +92,7 @@ int serve(Options o) {
   for (auto& r : registry.refusals()) cx::util::log().warn("plugin refused: {}", r.message);
   for (auto& lib : registry.all())
     cx::util::log().info("plugin {} {} loaded from {}", lib->id(), lib->descriptor().version, lib->path().string());
+  cx::daemon::set_up_isolation(o, exe_dir(), *db, registry);
 
   cx::engine::EngineOptions eo;
   eo.public_url = o.public_url;
@@ -144,6 +146,7 @@ int serve(Options o) {
   cx::util::log().info("signal {} received: stopping", sig);
   server.stop();
   engine.stop();
+  cx::plugin::InflightJournal::get().clear();  // a clean stop: no connector was left inside its plugin
   db.reset();
   ::close(lock_fd);
   cx::util::log().info("stopped cleanly");
@@ -184,6 +187,19 @@ int main(int argc, char** argv) {
   app.add_option("--webhook-retention", o.webhook_retention,
                  "how long received webhook bodies are kept (Go duration, e.g. 168h)")
       ->envname("CONNECTIVITY_WEBHOOK_RETENTION");
+
+  app.add_option("--plugin-isolation", o.plugin_isolation,
+                 "process: each connector's plugin runs in a runner process of its own; in-process: in the daemon")
+      ->check(CLI::IsMember({"process", "in-process"}))
+      ->envname("CONNECTIVITY_PLUGIN_ISOLATION");
+  app.add_option("--plugin-memory-limit", o.plugin_memory_limit,
+                 "address-space limit of each plugin runner (e.g. 512MiB; 0 = none)")
+      ->transform(CLI::AsSizeValue(false))
+      ->envname("CONNECTIVITY_PLUGIN_MEMORY_LIMIT");
+
+  app.add_option("--plugin-call-timeout", o.plugin_call_timeout,
+                 "longest any one plugin op may run (Go duration); isolated, a runner past it is killed")
+      ->envname("CONNECTIVITY_PLUGIN_CALL_TIMEOUT");
 
   auto* keys = app.add_subcommand("keys", "master key management");
   auto* rotate = keys->add_subcommand("rotate", "re-wrap every data key under a new master key");

@@ -1,5 +1,7 @@
 #include "host/daemon/observability.hpp"
 
+#include "host/plugin/faults.hpp"
+
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -43,6 +45,12 @@ void observe(api::Metrics& metrics, engine::Engine& engine) {
     auto s = engine.stats();
     return std::map<std::string, int64_t>{
         {"running", s.running}, {"succeeded", s.succeeded}, {"failed", s.failed}, {"retried", s.retried}};
+  });
+  metrics.add_family("cx_connector_quarantined", "1 for each connector whose plugin is quarantined.", "gauge", [] {
+    std::vector<api::MetricSample> out;
+    for (auto& q : plugin::FaultBook::get().all())
+      out.push_back({{{"connector", q.connector.id}, {"name", q.connector.name}, {"provider", q.connector.provider}}, 1});
+    return out;
   });
   metrics.add_family("cx_items_stored_total", "Items committed by fetches and webhooks, by kind and change.", "counter",
                      [&engine] {

@@ -28,6 +28,9 @@ struct Options {
   int http_max_connections = 0;                 ///< --http-max-connections
   int http_max_connections_per_peer = 0;        ///< --http-max-connections-per-peer
   std::string webhook_retention = "168h";       ///< --webhook-retention (a Go duration)
+  std::string plugin_isolation = "process";     ///< --plugin-isolation process|in-process [CONNECTIVITY_PLUGIN_ISOLATION]
+  int64_t plugin_memory_limit = 512ll << 20;    ///< --plugin-memory-limit, bytes (RLIMIT_AS of each runner)
+  std::string plugin_call_timeout = "5m";       ///< --plugin-call-timeout: longest any one op may run (Go duration)
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   int port() const { return std::stoi(listen.substr(listen.rfind(':') + 1)); }

@@ -62,6 +62,7 @@ void tear_down(Engine& e, const std::string& connector_id) {
     if (!r.ok()) util::log().warn("connector {}: plugin uninstall failed ({}), removing anyway", connector_id, r.message());
   }
   e.runtime().erase(connector_id);
+  plugin::FaultBook::get().forget(connector_id);
   e.db().write([&](store::WriteTx& tx) { store::connectors::remove(tx, connector_id); });
 }
 }  // namespace

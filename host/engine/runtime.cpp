@@ -83,7 +83,9 @@ std::shared_ptr<plugin::ConnectorInstance> Runtime::instantiate(const std::strin
   for (auto& [k, v] : config)
     if (v.is_string() && looks_secret(k)) deps.secrets.emplace_back(v.get_string());
   try {
-    return plugin::ConnectorInstance::create(lib, std::make_unique<plugin::HostServices>(std::move(deps)), text);
+    auto* name = config.if_contains("name");
+    return plugin::ConnectorInstance::create(lib, std::make_unique<plugin::HostServices>(std::move(deps)), text,
+                                             name && name->is_string() ? std::string(name->get_string()) : connector_id);
   } catch (const plugin::CreateError& e) {
     std::string msg = e.field.empty() || std::string(e.what()).find(e.field) != std::string::npos
                           ? e.what()

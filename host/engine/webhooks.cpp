@@ -45,6 +45,9 @@ void Engine::handle_webhook(const std::string& connector_id, const InboundReques
                                        options_.sync_call_timeout_ms);
   if (!r.ok()) {
     util::log().warn("connector {}: webhook on {} refused: {}", connector_id, req.path, r.message());
+    // Not answered in time (hung or busy plugin): the provider should deliver it again.
+    if (r.code == CX_ERR_TIMEOUT || r.code == CX_ERR_UPSTREAM)
+      throw EngineError(503, "UNAVAILABLE", "webhook verification did not complete: " + r.message());
     throw EngineError(401, "UNAUTHORIZED", "webhook verification failed: " + r.message());
   }
   std::string key;

@@ -1,5 +1,7 @@
 #include "host/engine/workers.hpp"
 
+#include "host/plugin/faults.hpp"
+
 #include "host/util/encoding.hpp"
 #include "host/util/ids.hpp"
 #include "host/util/log.hpp"
@@ -177,6 +179,10 @@ void WorkerPool::schedule_loop() {
       for (auto& s : due) {
         db_.write([&](store::WriteTx& tx) {
           int64_t now = tx.now();
+          if (plugin::FaultBook::get().quarantined(s.connector_id)) {  // paused: no run until lifted
+            store::schedules::set_next_run(tx, s.id, now + std::min<int64_t>(s.period_ms, 60000));
+            return;
+          }
           std::string instance_id = util::uuid_v4();
           store::schedule_instances::insert(tx, store::ScheduleInstanceRecord{instance_id, s.id, s.connector_id, now, now,
                                                                                false, std::nullopt, std::nullopt});

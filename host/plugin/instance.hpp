@@ -2,11 +2,16 @@
 // library it came from (held so the code stays mapped while the instance or a call lives).
 #pragma once
 
+#include "host/plugin/faults.hpp"
 #include "host/plugin/host_services.hpp"
+#include "host/plugin/isolated.hpp"
 #include "host/plugin/library.hpp"
 
 #include <boost/json/value.hpp>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -42,12 +47,17 @@ class CreateError : public std::runtime_error {
 using CallObserver = std::function<void(const std::string& connector, Op op, int32_t code, double seconds)>;
 void set_call_observer(CallObserver observer);
 
+/// Runs every op of one connector, in the daemon's process or (isolation().process) in a runner
+/// of its own; the interface is the same. A quarantined connector's calls are refused with
+/// CX_ERR_UPSTREAM and retryAfterMs, without reaching the plugin.
 class ConnectorInstance : public std::enable_shared_from_this<ConnectorInstance> {
  public:
-  /// Calls the plugin's create(). Throws CreateError with the plugin's message and field.
+  /// Calls the plugin's create() (in a new runner when isolated). Throws CreateError with the
+  /// plugin's message and field. name: the connector's name, for fault and quarantine log lines
+  /// (default: the connector id).
   static std::shared_ptr<ConnectorInstance> create(std::shared_ptr<const PluginLibrary> library,
                                                    std::unique_ptr<HostServices> services,
-                                                   std::string_view config_json);
+                                                   std::string_view config_json, std::string name = {});
   ~ConnectorInstance();
   ConnectorInstance(const ConnectorInstance&) = delete;
   ConnectorInstance& operator=(const ConnectorInstance&) = delete;
@@ -57,9 +67,18 @@ class ConnectorInstance : public std::enable_shared_from_this<ConnectorInstance>
   /// THREADING: safe from several threads at once (ABI contract).
   CallResult call(Op op, std::string_view request_json, int64_t deadline_unix_ms = 0) const;
 
-  /// Calls op with a hard deadline: past timeout_ms the caller gets CX_ERR_TIMEOUT while the
-  /// call finishes on its own thread (keeping the instance and library alive) and is discarded.
+  /// Calls op with a hard deadline: past timeout_ms the caller gets CX_ERR_TIMEOUT. Isolated,
+  /// the runner is then killed. In-process, the call finishes on a thread of its own (keeping
+  /// the instance and library alive) and is discarded; at most kMaxUnanswered such threads
+  /// exist per instance, past that calls are refused at once (CX_ERR_TIMEOUT), so unanswered
+  /// calls cannot pile up threads.
+  /// At most kMaxSyncCalls run at once per connector; a further call waits up to kSyncQueueMs
+  /// for a slot, then is refused (CX_ERR_TIMEOUT): a hung plugin holds at most kMaxSyncCalls
+  /// request threads, whatever the number of requests (healthy calls take microseconds).
   CallResult call_within(Op op, std::string request_json, int64_t timeout_ms) const;
+  static constexpr int kMaxUnanswered = 4;
+  static constexpr int kMaxSyncCalls = 2;
+  static constexpr int64_t kSyncQueueMs = 100;
 
   /// call() and parse the output; invalid JSON from the plugin becomes CX_ERR_INTERNAL.
   CallResult call_json(Op op, std::string_view request_json, boost::json::value& out,
@@ -69,12 +88,23 @@ class ConnectorInstance : public std::enable_shared_from_this<ConnectorInstance>
   const PluginLibrary& library() const { return *library_; }
   const std::string& id() const { return library_->id(); }
   const HostServices& services() const { return *services_; }
+  /// Who this connector is (log lines, quarantine).
+  ConnectorLabel label() const;
+  /// The runner's process id, 0 when in-process or not running.
+  int runner_pid() const { return remote_ ? remote_->pid() : 0; }
 
  private:
   ConnectorInstance() = default;
   std::shared_ptr<const PluginLibrary> library_;  // declared first: released last
   std::unique_ptr<HostServices> services_;
-  cx_instance* self_ = nullptr;
+  std::string name_;
+  cx_instance* self_ = nullptr;                // in-process only
+  std::unique_ptr<IsolatedPlugin> remote_;     // isolated only
+  int journal_slot_ = -1;                      // in-process: InflightJournal slot
+  mutable std::mutex sync_mu_;
+  mutable std::condition_variable sync_cv_;
+  mutable int sync_calls_ = 0;
+  mutable std::shared_ptr<std::atomic<int>> unanswered_ = std::make_shared<std::atomic<int>>(0);
 };
 
 }  // namespace cx::plugin
