@@ -84,7 +84,7 @@ void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, 
   };
   if (kind == "accounts" || kind == "externalAccounts" || kind == "balances" || kind == "payments" ||
       kind == "paymentsToDelete") {
-    PageBuilder b(ItemOwner{cid, connector_of(cid), std::nullopt, std::nullopt}, resolve);
+    PageBuilder b(ItemOwner{cid, connector_of(cid), std::nullopt, std::nullopt, &e.db().blind_index()}, resolve);
     if (kind == "accounts") b.add_accounts(v, store::account_type::kInternal);
     if (kind == "externalAccounts") b.add_accounts(v, store::account_type::kExternal);
     if (kind == "balances") b.add_balances(v);

@@ -308,6 +308,45 @@ CREATE INDEX payments_by_source ON payments (source_account_id, created_at, sort
 CREATE INDEX payments_by_destination ON payments (destination_account_id, created_at, sort_id) WHERE destination_account_id IS NOT NULL;
 )sql";
 
+// Personal data at rest (sealed_metadata.hpp, references.hpp): metadata values sealed beside the
+// clear public pairs, with blind index entries that go with their row; the PSU's locale sealed
+// in place (its column takes the sealed BLOB). The rows already there are converted by the data
+// steps recorded here, run with the data keys (data_steps.hpp).
+constexpr const char* kPersonalDataAtRest = R"sql(
+ALTER TABLE accounts ADD COLUMN metadata_sealed BLOB;
+ALTER TABLE payments ADD COLUMN metadata_sealed BLOB;
+ALTER TABLE payment_adjustments ADD COLUMN metadata_sealed BLOB;
+ALTER TABLE psus ADD COLUMN metadata_sealed BLOB;
+ALTER TABLE bank_accounts ADD COLUMN metadata_sealed BLOB;
+
+CREATE TABLE metadata_index (
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  entry BLOB NOT NULL,
+  PRIMARY KEY (tbl, row_id, entry)
+) WITHOUT ROWID;
+CREATE INDEX metadata_index_by_entry ON metadata_index (tbl, entry);
+CREATE TRIGGER accounts_metadata_index AFTER DELETE ON accounts BEGIN
+  DELETE FROM metadata_index WHERE tbl = 'accounts' AND row_id = old.id;
+END;
+CREATE TRIGGER payments_metadata_index AFTER DELETE ON payments BEGIN
+  DELETE FROM metadata_index WHERE tbl = 'payments' AND row_id = old.id;
+END;
+CREATE TRIGGER psus_metadata_index AFTER DELETE ON psus BEGIN
+  DELETE FROM metadata_index WHERE tbl = 'psus' AND row_id = old.id;
+END;
+CREATE TRIGGER bank_accounts_metadata_index AFTER DELETE ON bank_accounts BEGIN
+  DELETE FROM metadata_index WHERE tbl = 'bank_accounts' AND row_id = old.id;
+END;
+
+CREATE TABLE data_steps (
+  seq INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+INSERT INTO data_steps (seq, name) VALUES (1, 'seal metadata'), (2, 'seal psu locale'),
+  (3, 'pseudonymous references');
+)sql";
+
 bool has_table(SQLite::Database& db, const char* name) {
   SQLite::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   s.bind(1, name);
@@ -324,6 +363,7 @@ const std::vector<Migration>& migrations() {
       {4, "accounts, balances, payments", kLedger},
       {5, "accounts of a PSU by creation", kAccountsByPsuCreated},
       {6, "payments by account", kPaymentsByAccount},
+      {9, "personal data at rest", kPersonalDataAtRest},
   };
   return all;
 }
