@@ -22,6 +22,7 @@ struct Options {
   std::string polling_period_default = "30m";   ///< --polling-period-default
   int http_threads = 0;                         ///< --http-threads; 0: the server's default
   std::string webhook_retention = "168h";       ///< --webhook-retention (a Go duration)
+  std::string webhook_tolerance = "5m";         ///< --webhook-tolerance (a Go duration)
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   int port() const { return std::stoi(listen.substr(listen.rfind(':') + 1)); }

@@ -56,4 +56,5 @@
 #include "host/store/psus.hpp"
 #include "host/store/schedules.hpp"
 #include "host/store/tasks.hpp"
+#include "host/store/webhook_replay.hpp"
 #include "host/store/webhooks.hpp"
