@@ -79,7 +79,7 @@ test('generic connector: stored accounts, balances, beneficiaries and payments e
       const strings = personalStrings(truth, [API_KEY, daemon.token]);
       assert.ok(strings.length > 30, `the truth has personal strings to look for (${strings.length})`);
       assert.ok(truth.accounts.every((a) => strings.includes(a.metadata.accountNumber)), 'account numbers are looked for');
-      const { hits, files } = scanDir(daemon.dataDir, strings);
+      const { hits, files } = await scanDir(daemon.dataDir, strings);
       assert.ok(files.includes('connectivity.db') && files.includes('connectivityd.log'), `scanned: ${files}`);
       assert.deepEqual(hits, [], `personal data on disk in clear: ${JSON.stringify(hits.slice(0, 20))}`);
     });

@@ -74,7 +74,7 @@ test('full flow: PSU, forward, hosted link walk, SESSION_FINISHED, sync equal to
     ]);
     assert.ok(strings.length > 30, `the truth has personal strings to look for (${strings.length})`);
     assert.ok(strings.some((s) => s.startsWith('access-')), `the Item access token is looked for: ${strings}`);
-    const { hits, files } = scanDir(daemon.dataDir, strings);
+    const { hits, files } = await scanDir(daemon.dataDir, strings);
     assert.ok(files.includes('connectivity.db') && files.includes('connectivityd.log'), `scanned: ${files}`);
     assert.deepEqual(hits, [], `personal data on disk in clear: ${JSON.stringify(hits.slice(0, 20))}`);
   }));

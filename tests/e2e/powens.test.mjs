@@ -94,7 +94,7 @@ test('Powens: link through the v3 API, sync equal to the truth, forged webhook, 
         assert.ok(JSON.stringify(truth).includes(`"${kind}"`), `the truth has ${kind} fields`);
       const refs = (await storedOf(d.api, psuID)).external.map((a) => a.reference);
       assert.ok(refs.length > 0 && refs.every((r) => r.startsWith('iban-')), `counterparty references: ${refs.slice(0, 3)}`);
-      const { hits, files } = scanDir(d.dataDir, strings);
+      const { hits, files } = await scanDir(d.dataDir, strings);
       assert.ok(files.includes('connectivity.db') && files.includes('connectivityd.log'), `scanned: ${files}`);
       assert.deepEqual(hits, [], `personal data on disk in clear: ${JSON.stringify(hits.slice(0, 20))}`);
     });

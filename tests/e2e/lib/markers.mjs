@@ -2,7 +2,9 @@
 // provider's truth (names, IBANs, account numbers, emails, phones, wordings) and no secret is in
 // any file of the daemon's data directory — database, WAL, its own log, everything — in clear,
 // JSON-escaped, URL-encoded, or inside base64 / base64url text at any alignment (IDs are base64url).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Keys whose string values are personal data or secrets, wherever they sit in a truth object. */
@@ -64,6 +66,7 @@ function base64Cores(bytes) {
   return cores;
 }
 
+// Every form of `s` to look for: as is, JSON-escaped, URL-encoded, compact IBAN, and base64.
 function forms(s) {
   const texts = new Set([s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]);
   if (/^[A-Z]{2}[0-9]{2}[A-Z0-9 ]+$/.test(s)) texts.add(s.replace(/ /g, ''));  // IBAN compact form
@@ -75,15 +78,46 @@ function forms(s) {
   return out;
 }
 
-/** [{string, file, how}] for every personal string found in any file under `dir`. */
-export function scanDir(dir, strings) {
-  const files = filesOf(dir).map((p) => ({ p, bytes: readFileSync(p) }));
-  const hits = [];
-  for (const s of strings) {
+/**
+ * {hits: [{string, file, how}] for every personal string found in any file under `dir`, files}.
+ * The scan blocks the event loop for seconds; it yields afterwards so that keep-alive sockets the
+ * servers closed meanwhile are seen closed before the next request (else "other side closed").
+ */
+export async function scanDir(dir, strings) {
+  const out = scanFiles(dir, strings);
+  await new Promise((r) => setTimeout(r, 200));
+  return out;
+}
+
+// GNU grep -F matches thousands of fixed strings in one pass over each file (Aho-Corasick).
+function scanFiles(dir, strings) {
+  const files = filesOf(dir);
+  const owner = new Map();  // needle text → {string, how}
+  for (const s of strings)
     for (const f of forms(s)) {
-      const file = files.find((x) => x.bytes.includes(f.needle));
-      if (file) { hits.push({ string: s, file: file.p.slice(dir.length + 1), how: f.how }); break; }
+      const needle = f.needle.toString('latin1');
+      if (!needle.includes('\n') && !owner.has(needle)) owner.set(needle, { string: s, how: f.how });
     }
+  const tmp = mkdtempSync(join(tmpdir(), 'cx-markers-'));
+  const patterns = join(tmp, 'patterns');
+  writeFileSync(patterns, Buffer.from([...owner.keys()].join('\n'), 'latin1'));
+  const hits = new Map();
+  try {
+    for (const file of files) {
+      let out;
+      try {
+        out = execFileSync('grep', ['-F', '-a', '-o', '-f', patterns, file], { maxBuffer: 1 << 28, env: { LC_ALL: 'C' } });
+      } catch (e) {
+        if (e.status === 1) continue;  // no match
+        throw e;
+      }
+      for (const m of out.toString('latin1').split('\n')) {
+        const o = owner.get(m);
+        if (o && !hits.has(o.string)) hits.set(o.string, { string: o.string, file: file.slice(dir.length + 1), how: o.how });
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
-  return { hits, files: files.map((f) => f.p.slice(dir.length + 1)) };
+  return { hits: [...hits.values()], files: files.map((p) => p.slice(dir.length + 1)) };
 }
