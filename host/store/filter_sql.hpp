@@ -42,7 +42,7 @@ struct FilterKey {
 
 /// The keys of one resource. metadata_column empty = no metadata[k] filters. metadata_table set =
 /// the resource's metadata is split by sealed_metadata.hpp: `metadata[k]` with a public key reads
-/// the clear column, any other key its blind index entries in metadata_index (rows by `<table>.id`).
+/// the clear column, any other key the blind index entries in `<table>.metadata_index`.
 struct FilterSpec {
   std::string resource;
   std::vector<FilterKey> keys;

@@ -320,25 +320,10 @@ ALTER TABLE payment_adjustments ADD COLUMN metadata_sealed BLOB;
 ALTER TABLE psus ADD COLUMN metadata_sealed BLOB;
 ALTER TABLE bank_accounts ADD COLUMN metadata_sealed BLOB;
 
-CREATE TABLE metadata_index (
-  tbl TEXT NOT NULL,
-  row_id TEXT NOT NULL,
-  entry BLOB NOT NULL,
-  PRIMARY KEY (tbl, row_id, entry)
-) WITHOUT ROWID;
-CREATE INDEX metadata_index_by_entry ON metadata_index (tbl, entry);
-CREATE TRIGGER accounts_metadata_index AFTER DELETE ON accounts BEGIN
-  DELETE FROM metadata_index WHERE tbl = 'accounts' AND row_id = old.id;
-END;
-CREATE TRIGGER payments_metadata_index AFTER DELETE ON payments BEGIN
-  DELETE FROM metadata_index WHERE tbl = 'payments' AND row_id = old.id;
-END;
-CREATE TRIGGER psus_metadata_index AFTER DELETE ON psus BEGIN
-  DELETE FROM metadata_index WHERE tbl = 'psus' AND row_id = old.id;
-END;
-CREATE TRIGGER bank_accounts_metadata_index AFTER DELETE ON bank_accounts BEGIN
-  DELETE FROM metadata_index WHERE tbl = 'bank_accounts' AND row_id = old.id;
-END;
+ALTER TABLE accounts ADD COLUMN metadata_index BLOB;
+ALTER TABLE payments ADD COLUMN metadata_index BLOB;
+ALTER TABLE psus ADD COLUMN metadata_index BLOB;
+ALTER TABLE bank_accounts ADD COLUMN metadata_index BLOB;
 
 CREATE TABLE data_steps (
   seq INTEGER PRIMARY KEY,

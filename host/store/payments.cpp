@@ -82,8 +82,8 @@ bool insert_payment(WriteTx& tx, const PaymentRecord& p) {
   SQLite::Statement& s = tx.prepare(
       "INSERT INTO payments (id, connector_id, reference, type, initial_amount, initial_amount_key, amount, "
       "amount_key, asset, scheme, status, status_at, source_account_id, destination_account_id, psu_id, "
-      "connection_id, metadata, created_at, updated_at, metadata_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
+      "connection_id, metadata, created_at, updated_at, metadata_sealed, metadata_index) VALUES (?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
   s.bind(1, p.id);
   s.bind(2, p.connector_id);
   s.bind(3, p.reference);
@@ -103,9 +103,10 @@ bool insert_payment(WriteTx& tx, const PaymentRecord& p) {
   sealed_metadata::bind(tx, s, 17, 20, owner_of(p.psu_id, p.connector_id), {kTable, "metadata", p.id}, p.metadata);
   s.bind(18, p.created_at);
   s.bind(19, p.updated_at);
-  if (s.exec() == 0) return false;
-  sealed_metadata::reindex(tx, kTable, p.id, p.metadata);
-  return true;
+  auto entries = sealed_metadata::index_entries(tx, kTable, p.metadata);
+  if (entries.empty()) s.bind(21);
+  else sql::bind_blob(s, 21, entries);
+  return s.exec() > 0;
 }
 
 bool insert_adjustment(WriteTx& tx, const PaymentWrite& w, const std::string& amount, const std::string& owner) {

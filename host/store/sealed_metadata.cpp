@@ -49,21 +49,24 @@ Metadata read(Tx& tx, SQLite::Statement& s, int clear_i, int sealed_i, const std
   return m;
 }
 
-void reindex(WriteTx& tx, std::string_view table, std::string_view row, const Metadata& m) {
-  SQLite::Statement& del = tx.prepare("DELETE FROM metadata_index WHERE tbl = ? AND row_id = ?");
-  sql::bind_str(del, 1, table);
-  sql::bind_str(del, 2, row);
-  del.exec();
-  SQLite::Statement& ins =
-      tx.prepare("INSERT OR IGNORE INTO metadata_index (tbl, row_id, entry) VALUES (?, ?, ?)");
+std::vector<uint8_t> index_entries(WriteTx& tx, std::string_view table, const Metadata& m) {
+  std::vector<uint8_t> entries;
   for (const auto& [k, v] : m) {
     if (is_public(k)) continue;
-    ins.reset();
-    sql::bind_str(ins, 1, table);
-    sql::bind_str(ins, 2, row);
-    sql::bind_blob(ins, 3, index_entry(tx.blind_index(), table, k, v));
-    ins.exec();
+    auto e = index_entry(tx.blind_index(), table, k, v);
+    entries.insert(entries.end(), e.begin(), e.end());
   }
+  return entries;
+}
+
+void reindex(WriteTx& tx, std::string_view table, std::string_view row, const Metadata& m) {
+  // Merges never remove a key, so a row without personal pairs never had entries to clear.
+  std::vector<uint8_t> entries = index_entries(tx, table, m);
+  if (entries.empty()) return;
+  SQLite::Statement& u = tx.prepare("UPDATE " + std::string(table) + " SET metadata_index = ? WHERE id = ?");
+  sql::bind_blob(u, 1, entries);
+  sql::bind_str(u, 2, row);
+  u.exec();
 }
 
 }  // namespace cx::store::sealed_metadata

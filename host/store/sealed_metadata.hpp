@@ -2,10 +2,12 @@
 // starts with "public." (kPublicPrefix) is declared non-personal by whoever wrote it (a connector,
 // an API client) and stays clear JSON in the row's `metadata` column; every other key/value pair
 // is sealed as one JSON object in `metadata_sealed` under the row's data key, with (table,
-// "metadata", row) as associated data. Equality filters on sealed keys go through
-// `metadata_index`: one keyed blind index entry per pair, HMAC(domain "metadata.<table>",
-// key ‖ 0x00 ‖ value), so `metadata[k] $match v` is one indexed lookup and the disk holds
-// neither k's value nor v (internal to host/store).
+// "metadata", row) as associated data. Equality filters on sealed keys go through the row's
+// `metadata_index` column: the concatenated 16-byte keyed blind index entries of its pairs,
+// HMAC(domain "metadata.<table>", key ‖ 0x00 ‖ value), so `metadata[k] $match v` is a byte search
+// in each row (a scan, as json_each over clear metadata was) and the disk holds neither the value
+// nor v. One column rather than a row per pair: an index table made payment ingest 5× slower
+// (tools/bench/store). Internal to host/store.
 #pragma once
 
 #include "host/store/common.hpp"
@@ -36,8 +38,9 @@ void bind(WriteTx& tx, SQLite::Statement& s, int clear_i, int sealed_i, const st
 /// Both columns merged back; StoreError / DecryptError naming `where` when a column is damaged.
 Metadata read(Tx& tx, SQLite::Statement& s, int clear_i, int sealed_i, const std::string& owner,
               const crypto::FieldRef& where);
-/// Replaces the blind index entries of (table, row) by those of m's sealed pairs. Entries are
-/// removed with their row by the triggers of migration 9.
+/// The metadata_index value of m (empty when m has no sealed pair: store NULL).
+std::vector<uint8_t> index_entries(WriteTx& tx, std::string_view table, const Metadata& m);
+/// Sets the row's metadata_index to the entries of m's sealed pairs (nothing to do when none).
 void reindex(WriteTx& tx, std::string_view table, std::string_view row, const Metadata& m);
 
 }  // namespace cx::store::sealed_metadata
