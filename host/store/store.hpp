@@ -24,7 +24,8 @@
 // * Metadata (sealed_metadata.hpp): values of accounts, payments (and adjustments), PSUs and
 //   bank accounts are personal data until their key says otherwise: a key starting with
 //   "public." stays clear JSON; every other pair is sealed under the row's key, and
-//   `metadata[k]` $match goes through a keyed blind index entry per pair (metadata_index).
+//   `metadata[k]` $match searches the row's metadata_index column, the keyed blind index
+//   entries of its sealed pairs.
 //   Connection metadata (provider ids) stays clear. Metadata that carries secrets (forwarded
 //   users: Plaid user_token; webhook configs: signing secrets) is sealed whole and never
 //   filtered. Other equality filters on encrypted columns use the same keyed blind index
