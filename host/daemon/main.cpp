@@ -105,6 +105,9 @@ int serve(Options o) {
   auto retention = cx::engine::parse_duration_ms(o.webhook_retention);
   if (!retention || *retention <= 0) throw std::runtime_error("--webhook-retention: not a positive duration");
   eo.webhook_retention_ms = *retention;
+  auto tolerance = cx::engine::parse_duration_ms(o.webhook_tolerance);
+  if (!tolerance || *tolerance <= 0) throw std::runtime_error("--webhook-tolerance: not a positive duration");
+  eo.webhook_tolerance_ms = *tolerance;
   cx::engine::Engine engine(*db, registry, eo);
 
   cx::api::AuthSettings auth;
@@ -187,6 +190,10 @@ int main(int argc, char** argv) {
   app.add_option("--webhook-retention", o.webhook_retention,
                  "how long received webhook bodies are kept (Go duration, e.g. 168h)")
       ->envname("CONNECTIVITY_WEBHOOK_RETENTION");
+  app.add_option("--webhook-tolerance", o.webhook_tolerance,
+                 "how far a webhook's signature date may be from now, either way; replays are refused for as "
+                 "long (Go duration, e.g. 5m)")
+      ->envname("CONNECTIVITY_WEBHOOK_TOLERANCE");
 
   app.add_option("--plugin-isolation", o.plugin_isolation,
                  "process: each connector's plugin runs in a runner process of its own; in-process: in the daemon")

@@ -31,6 +31,7 @@ struct Options {
   std::string plugin_isolation = "process";     ///< --plugin-isolation process|in-process [CONNECTIVITY_PLUGIN_ISOLATION]
   int64_t plugin_memory_limit = 512ll << 20;    ///< --plugin-memory-limit, bytes (RLIMIT_AS of each runner)
   std::string plugin_call_timeout = "5m";       ///< --plugin-call-timeout: longest any one op may run (Go duration)
+  std::string webhook_tolerance = "5m";         ///< --webhook-tolerance (a Go duration)
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   int port() const { return std::stoi(listen.substr(listen.rfind(':') + 1)); }

@@ -29,6 +29,9 @@ struct EngineOptions {
   int64_t lease_ms = 60000;
   int64_t max_backoff_ms = 100000;
   int64_t webhook_retention_ms = 7LL * 24 * 3600 * 1000;  ///< see WorkerOptions
+  /// A webhook whose signature date (verify_webhook's signedAt) is further than this from now,
+  /// either way, is refused; a verified delivery's key is kept at least as long (replay guard).
+  int64_t webhook_tolerance_ms = 5LL * 60 * 1000;
 };
 
 /// One inbound HTTP request on a public route.

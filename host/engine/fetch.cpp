@@ -93,7 +93,7 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
   });
   if (gone) return TaskOutcome::ok();  // parent account or connection removed meanwhile: nothing to fetch
 
-  ItemOwner owner{connector_id, connector, psu_id, connection_id};
+  ItemOwner owner{connector_id, connector, psu_id, connection_id, &e.db().blind_index()};
   for (int page = 0; page < kMaxPages; ++page) {
     if (pool.stopping()) return TaskOutcome::retry(boost::json::object{{"message", "daemon stopping"}});
     boost::json::object req{{"state", state}, {"fromPayload", from_payload}, {"pageSize", e.options().fetch_page_size}};
@@ -122,7 +122,7 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
       stored = store::store_fetched_page(tx, fp);
       // Each item spawns its child tasks once: the ids derive from this task and the item.
       for (auto& item : b.account_items()) {
-        std::string ref(item.at("reference").as_string());
+        std::string ref = b.reference(std::string(item.at("reference").as_string()));
         for (auto& child_v : next_tasks) {
           auto& child = child_v.as_object();
           std::string child_type(child.at("taskType").as_string());

@@ -1,5 +1,6 @@
 #include "host/engine/page_builder.hpp"
 
+#include "host/store/references.hpp"
 #include "host/util/log.hpp"
 
 #include <connectivity/money.hpp>
@@ -35,8 +36,12 @@ PageBuilder::PageBuilder(ItemOwner owner, PsuResolver resolve) : owner_(std::mov
   page_.connector_id = owner_.connector_id;
 }
 
-std::string PageBuilder::account_id(const std::string& reference) const {
-  return ids::encode(ids::AccountID{owner_.connector, reference});
+std::string PageBuilder::reference(const std::string& provider_ref) const {
+  return owner_.references ? store::references::pseudonymous(*owner_.references, provider_ref) : provider_ref;
+}
+
+std::string PageBuilder::account_id(const std::string& provider_ref) const {
+  return ids::encode(ids::AccountID{owner_.connector, reference(provider_ref)});
 }
 
 PageBuilder::Owner PageBuilder::owner_of(const boost::json::object& item) {
@@ -70,7 +75,7 @@ void PageBuilder::add_accounts(const boost::json::value& items, const char* acco
     store::AccountRecord r;
     r.id = account_id(ref);
     r.connector_id = owner_.connector_id;
-    r.reference = ref;
+    r.reference = reference(ref);
     r.type = account_type;
     r.name = opt(a, "name");
     r.default_asset = asset;
@@ -123,7 +128,8 @@ void PageBuilder::add_payments(const boost::json::value& items) {
     Owner o = owner_of(p);
     std::string status = str(p, "status");
     if (status.empty()) status = "SUCCEEDED";
-    std::string payment_ref = opt(p, "parentReference").value_or(ref);
+    ref = reference(ref);
+    std::string payment_ref = reference(opt(p, "parentReference").value_or(ref));
     ids::PaymentID pid{owner_.connector, payment_ref, type};
     store::PaymentWrite w;
     w.id = ids::encode(pid);
@@ -151,7 +157,7 @@ void PageBuilder::add_payments_to_delete(const boost::json::value& items) {
   if (!items.is_array()) return;
   for (auto& v : items.get_array()) {
     if (!v.is_object()) continue;
-    std::string ref = str(v.get_object(), "reference");
+    std::string ref = reference(str(v.get_object(), "reference"));
     if (ref.empty()) continue;
     for (const char* type : {"PAY-IN", "PAYOUT", "TRANSFER", "OTHER"})
       page_.payment_ids_to_delete.push_back(ids::encode(ids::PaymentID{owner_.connector, ref, type}));

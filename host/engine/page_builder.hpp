@@ -24,6 +24,8 @@ struct ItemOwner {
   ids::ConnectorID connector;
   std::optional<std::string> psu_id;
   std::optional<std::string> connection_id;
+  /// Key of the references that would carry personal data (store/references.hpp); null = kept as sent.
+  const crypto::BlindIndex* references = nullptr;
 };
 
 /// providerUserID → PSU id (open-banking webhooks), nullopt when unknown.
@@ -45,7 +47,10 @@ class PageBuilder {
   const std::vector<boost::json::object>& account_items() const { return account_items_; }
   int rejected() const { return rejected_; }
 
+  /// The account ID of a provider reference (pseudonymous when it is an IBAN).
   std::string account_id(const std::string& reference) const;
+  /// The reference as stored and put into IDs: `provider_ref`, or its keyed hash when it is an IBAN.
+  std::string reference(const std::string& provider_ref) const;
 
  private:
   struct Owner {

@@ -7,6 +7,7 @@
 #include <connectivity/time.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace cx::engine {
 
@@ -51,11 +52,28 @@ void Engine::handle_webhook(const std::string& connector_id, const InboundReques
     throw EngineError(401, "UNAUTHORIZED", "webhook verification failed: " + r.message());
   }
   std::string key;
+  std::optional<int64_t> signed_at;
   boost::system::error_code ec;
   auto verified = boost::json::parse(r.out, ec);
-  if (!ec && verified.is_object())
+  if (!ec && verified.is_object()) {
     if (auto k = opt(verified.get_object(), "idempotencyKey")) key = *k;
+    if (verified.get_object().contains("signedAt")) {
+      auto at = opt(verified.get_object(), "signedAt");
+      signed_at = at ? time::parse_rfc3339(*at) : std::nullopt;
+      if (!signed_at) throw EngineError(401, "UNAUTHORIZED", "webhook verification failed: unreadable signature date");
+    }
+  }
   if (key.empty()) key = config->name + ":" + digest(req.path + "\n" + req.body);  // same delivery, same key
+  const int64_t now = util::now_ms();
+  if (signed_at && std::llabs(now - *signed_at) > options_.webhook_tolerance_ms) {
+    util::log().warn("connector {}: webhook on {} refused: signed at {}, outside the {} s tolerance window",
+                     connector_id, req.path, time::format_rfc3339(*signed_at), options_.webhook_tolerance_ms / 1000);
+    throw EngineError(401, "UNAUTHORIZED",
+                      "webhook signature date " + time::format_rfc3339(*signed_at) + " is outside the tolerance window of " +
+                          std::to_string(options_.webhook_tolerance_ms / 1000) + " s");
+  }
+  // Kept until the signature date leaves the window, whatever the body retention.
+  const int64_t guard_until = std::max(now, signed_at.value_or(now)) + options_.webhook_tolerance_ms;
 
   store::ReceivedWebhookRecord rec;
   rec.id = util::uuid_v4();
@@ -63,6 +81,7 @@ void Engine::handle_webhook(const std::string& connector_id, const InboundReques
   rec.idempotency_key = key;
   rec.payload_json = boost::json::serialize(boost::json::object{{"webhook", webhook}, {"configName", config->name}});
   bool fresh = db_.write([&](store::WriteTx& tx) {
+    if (!store::webhook_replay::remember(tx, connector_id, key, guard_until)) return false;  // replayed
     if (!store::received_webhooks::insert(tx, rec)) return false;  // a duplicate delivery: acknowledged, not redone
     store::TaskRecord t;
     t.id = ids::encode(ids::ScopedID{connector_of(connector_id), "webhook-" + rec.id});
@@ -87,7 +106,7 @@ void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, 
   };
   if (kind == "accounts" || kind == "externalAccounts" || kind == "balances" || kind == "payments" ||
       kind == "paymentsToDelete") {
-    PageBuilder b(ItemOwner{cid, connector_of(cid), std::nullopt, std::nullopt}, resolve);
+    PageBuilder b(ItemOwner{cid, connector_of(cid), std::nullopt, std::nullopt, &e.db().blind_index()}, resolve);
     if (kind == "accounts") b.add_accounts(v, store::account_type::kInternal);
     if (kind == "externalAccounts") b.add_accounts(v, store::account_type::kExternal);
     if (kind == "balances") b.add_balances(v);

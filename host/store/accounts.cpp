@@ -4,6 +4,7 @@
 #include "host/store/errors.hpp"
 #include "host/store/events.hpp"
 #include "host/store/paging.hpp"
+#include "host/store/sealed_metadata.hpp"
 #include "host/store/sql.hpp"
 
 namespace cx::store::accounts {
@@ -11,7 +12,8 @@ namespace {
 
 constexpr const char* kTable = "accounts";
 constexpr const char* kColumns =
-    "id, connector_id, reference, type, name, default_asset, metadata, raw, psu_id, connection_id, created_at";
+    "id, connector_id, reference, type, name, default_asset, metadata, raw, psu_id, connection_id, created_at, "
+    "metadata_sealed";
 constexpr const char* kNameDomain = "accounts.name";
 
 // A PSU's account is sealed under the PSU's key so that deleting the PSU shreds it.
@@ -29,7 +31,7 @@ AccountRecord read_row(Tx& tx, SQLite::Statement& s) {
   const std::string owner = owner_of(a.psu_id, a.connector_id);
   a.name = sql::open_opt(tx, s, 4, owner, {kTable, "name", a.id});
   a.default_asset = sql::col_opt_str(s, 5);
-  a.metadata = sql::metadata_from(sql::col_str(s, 6), "accounts.metadata");
+  a.metadata = sealed_metadata::read(tx, s, 6, 11, owner, {kTable, "metadata", a.id});
   a.raw_json = sql::open_req(tx, s, 7, owner, {kTable, "raw", a.id});
   a.connection_id = sql::col_opt_str(s, 9);
   a.created_at = s.getColumn(10).getInt64();
@@ -39,7 +41,7 @@ AccountRecord read_row(Tx& tx, SQLite::Statement& s) {
 boost::json::object event_payload(const AccountRecord& a) {
   boost::json::object o{{"id", a.id},           {"connectorID", a.connector_id}, {"reference", a.reference},
                         {"type", a.type},       {"createdAt", a.created_at},
-                        {"metadata", sql::metadata_object(a.metadata)}};
+                        {"metadata", sql::metadata_object(sealed_metadata::public_part(a.metadata))}};
   if (a.default_asset) o["defaultAsset"] = *a.default_asset;
   if (a.psu_id) o["psuID"] = *a.psu_id;
   if (a.connection_id) o["openBankingConnectionID"] = *a.connection_id;
@@ -56,7 +58,7 @@ bool insert(WriteTx& tx, const AccountRecord& a) {
   const std::string owner = owner_of(a.psu_id, a.connector_id);
   SQLite::Statement& s = tx.prepare(
       "INSERT INTO accounts (id, connector_id, reference, type, name, name_index, default_asset, metadata, raw, "
-      "psu_id, connection_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "psu_id, connection_id, created_at, metadata_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, a.id);
   s.bind(2, a.connector_id);
   s.bind(3, a.reference);
@@ -65,12 +67,13 @@ bool insert(WriteTx& tx, const AccountRecord& a) {
   if (a.name) sql::bind_blob(s, 6, tx.blind_index().compute(kNameDomain, *a.name));
   else s.bind(6);
   sql::bind_opt(s, 7, a.default_asset);
-  s.bind(8, sql::metadata_json(a.metadata));
+  sealed_metadata::bind(tx, s, 8, 13, owner, {kTable, "metadata", a.id}, a.metadata);
   sql::bind_sealed(tx, s, 9, owner, {kTable, "raw", a.id}, a.raw_json);
   sql::bind_opt(s, 10, a.psu_id);
   sql::bind_opt(s, 11, a.connection_id);
   s.bind(12, a.created_at);
   s.exec();
+  sealed_metadata::reindex(tx, kTable, a.id, a.metadata);
   events::append(tx, event_type::kSavedAccount, event_payload(a));
   return true;
 }

@@ -3,6 +3,7 @@
 #include "host/crypto/keyring.hpp"
 #include "host/store/errors.hpp"
 #include "host/store/paging.hpp"
+#include "host/store/sealed_metadata.hpp"
 #include "host/store/sql.hpp"
 
 namespace cx::store::bank_accounts {
@@ -10,7 +11,7 @@ namespace {
 
 constexpr const char* kTable = "bank_accounts";
 constexpr const char* kColumns =
-    "id, name, account_number, iban, swift_bic_code, country, metadata, psu_id, created_at";
+    "id, name, account_number, iban, swift_bic_code, country, metadata, psu_id, created_at, metadata_sealed";
 
 BankAccountRecord read_row(Tx& tx, SQLite::Statement& s) {
   BankAccountRecord b;
@@ -21,7 +22,7 @@ BankAccountRecord read_row(Tx& tx, SQLite::Statement& s) {
   b.iban = sql::open_opt(tx, s, 3, owner, {kTable, "iban", b.id});
   b.swift_bic_code = sql::open_opt(tx, s, 4, owner, {kTable, "swift_bic_code", b.id});
   b.country = sql::col_opt_str(s, 5);
-  b.metadata = sql::metadata_from(sql::col_str(s, 6), "bank_accounts.metadata");
+  b.metadata = sealed_metadata::read(tx, s, 6, 9, owner, {kTable, "metadata", b.id});
   b.psu_id = sql::col_opt_str(s, 7);
   b.created_at = s.getColumn(8).getInt64();
   return b;
@@ -35,17 +36,18 @@ void insert(WriteTx& tx, const BankAccountRecord& b) {
   if (exists.executeStep()) throw Conflict("bank account " + b.id + " already exists");
   const std::string owner = crypto::KeyOwner::bank_account(b.id);
   SQLite::Statement& s = tx.prepare(std::string("INSERT INTO bank_accounts (") + kColumns +
-                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, b.id);
   sql::bind_sealed(tx, s, 2, owner, {kTable, "name", b.id}, b.name);
   sql::bind_sealed(tx, s, 3, owner, {kTable, "account_number", b.id}, b.account_number);
   sql::bind_sealed(tx, s, 4, owner, {kTable, "iban", b.id}, b.iban);
   sql::bind_sealed(tx, s, 5, owner, {kTable, "swift_bic_code", b.id}, b.swift_bic_code);
   sql::bind_opt(s, 6, b.country);
-  s.bind(7, sql::metadata_json(b.metadata));
+  sealed_metadata::bind(tx, s, 7, 10, owner, {kTable, "metadata", b.id}, b.metadata);
   sql::bind_opt(s, 8, b.psu_id);
   s.bind(9, b.created_at ? b.created_at : tx.now());
   s.exec();
+  sealed_metadata::reindex(tx, kTable, b.id, b.metadata);
 }
 
 std::optional<BankAccountRecord> get(Tx& tx, std::string_view id) {
@@ -61,15 +63,18 @@ Page<BankAccountRecord> list(Tx& tx, const PageQuery& q) {
 }
 
 void update_metadata(WriteTx& tx, std::string_view id, const Metadata& metadata) {
-  SQLite::Statement& s = tx.prepare("SELECT metadata FROM bank_accounts WHERE id = ?");
+  SQLite::Statement& s = tx.prepare("SELECT metadata, metadata_sealed FROM bank_accounts WHERE id = ?");
   sql::bind_str(s, 1, id);
   if (!s.executeStep()) throw NotFound("bank account " + std::string(id) + " not found");
-  Metadata merged = sql::metadata_from(sql::col_str(s, 0), "bank_accounts.metadata");
+  const std::string row(id);
+  const std::string owner = crypto::KeyOwner::bank_account(row);
+  Metadata merged = sealed_metadata::read(tx, s, 0, 1, owner, {kTable, "metadata", row});
   for (const auto& [k, v] : metadata) merged[k] = v;
-  SQLite::Statement& u = tx.prepare("UPDATE bank_accounts SET metadata = ? WHERE id = ?");
-  u.bind(1, sql::metadata_json(merged));
-  sql::bind_str(u, 2, id);
+  SQLite::Statement& u = tx.prepare("UPDATE bank_accounts SET metadata = ?, metadata_sealed = ? WHERE id = ?");
+  sealed_metadata::bind(tx, u, 1, 2, owner, {kTable, "metadata", row}, merged);
+  sql::bind_str(u, 3, id);
   u.exec();
+  sealed_metadata::reindex(tx, kTable, row, merged);
 }
 
 void link_psu(WriteTx& tx, std::string_view id, std::string_view psu_id) {

@@ -1,6 +1,7 @@
 #include "host/store/database.hpp"
 
 #include "host/store/connection.hpp"
+#include "host/store/data_steps.hpp"
 #include "host/store/migrations.hpp"
 #include "host/util/encoding.hpp"
 
@@ -94,6 +95,7 @@ Database::Database(DatabaseOptions options, crypto::MasterKey master)
     blind_index_ =
         std::make_unique<crypto::BlindIndex>(tx.data_key_for_write(crypto::KeyOwner::system("blind-index")));
   });
+  write([](WriteTx& tx) { data_steps::run_pending(tx); });
   for (int i = 0; i < options_.readers; ++i) {
     readers_.push_back(open_connection(false));
     idle_readers_.push_back(readers_.back().get());

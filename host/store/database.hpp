@@ -46,6 +46,9 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
+  /// The keyed blind index (equality lookups on sealed values, pseudonymous references).
+  const crypto::BlindIndex& blind_index() const { return *blind_index_; }
+
   /// Runs fn in one write transaction (BEGIN IMMEDIATE … COMMIT); rolls back and rethrows if fn
   /// throws. Write transactions are serialised; do not nest (a nested write() deadlocks).
   /// SQLite constraint errors come out as Conflict / InvalidReference.

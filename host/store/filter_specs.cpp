@@ -26,7 +26,7 @@ const FilterSpec& accounts() {
           // The name is sealed: equality through its blind index only.
           k("name", "name_index", ops::kEquality, FilterValue::BlindIndex, "accounts.name"),
       },
-      "metadata"};
+      "metadata", "accounts"};
   return spec;
 }
 
@@ -48,7 +48,7 @@ const FilterSpec& payments() {
           k("amount", "amount_key", kAny, FilterValue::Amount),
           k("initial_amount", "initial_amount_key", kAny, FilterValue::Amount),
       },
-      "metadata"};
+      "metadata", "payments"};
   return spec;
 }
 
@@ -64,7 +64,7 @@ const FilterSpec& connectors() {
 }
 
 const FilterSpec& psus() {
-  static const FilterSpec spec{"payment service users", {k("id", "id")}, "metadata"};
+  static const FilterSpec spec{"payment service users", {k("id", "id")}, "metadata", "psus"};
   return spec;
 }
 
@@ -79,7 +79,7 @@ const FilterSpec& link_attempts() {
 }
 
 const FilterSpec& bank_accounts() {
-  static const FilterSpec spec{"bank accounts", {k("id", "id")}, "metadata"};
+  static const FilterSpec spec{"bank accounts", {k("id", "id")}, "metadata", "bank_accounts"};
   return spec;
 }
 

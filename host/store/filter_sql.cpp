@@ -1,6 +1,7 @@
 #include "host/store/filter_sql.hpp"
 
 #include "host/store/amount_key.hpp"
+#include "host/store/sealed_metadata.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -105,6 +106,13 @@ class Compiler {
     if (f.value.is_string()) val = std::string(f.value.get_string());
     else if (f.value.is_int64() || f.value.is_uint64() || f.value.is_bool()) val = boost::json::serialize(f.value);
     else throw QueryError("value of '" + f.key + "' must be a string");
+    if (!spec_.metadata_table.empty() && !sealed_metadata::is_public(name)) {
+      if (!blind_) throw QueryError("key '" + f.key + "' cannot be filtered here");
+      params.emplace_back(sealed_metadata::index_entry(*blind_, spec_.metadata_table, name, val));
+      const std::string& t = spec_.metadata_table;
+      // Entries are 16 random-looking bytes: a match across two of them is a 2^-128 event.
+      return "(instr(" + t + ".metadata_index, ?) > 0)";
+    }
     // json_each gives an exact key match for any key text; the key is a bound value, not a path.
     params.emplace_back(std::move(name));
     params.emplace_back(std::move(val));

@@ -40,11 +40,14 @@ struct FilterKey {
   std::string blind_domain;  ///< BlindIndex: the HMAC domain ("accounts.name")
 };
 
-/// The keys of one resource. metadata_column empty = no metadata[k] filters.
+/// The keys of one resource. metadata_column empty = no metadata[k] filters. metadata_table set =
+/// the resource's metadata is split by sealed_metadata.hpp: `metadata[k]` with a public key reads
+/// the clear column, any other key the blind index entries in `<table>.metadata_index`.
 struct FilterSpec {
   std::string resource;
   std::vector<FilterKey> keys;
   std::string metadata_column;
+  std::string metadata_table = {};
 };
 
 using SqlParam = std::variant<std::string, int64_t, std::vector<uint8_t>>;

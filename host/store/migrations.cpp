@@ -308,6 +308,39 @@ CREATE INDEX payments_by_source ON payments (source_account_id, created_at, sort
 CREATE INDEX payments_by_destination ON payments (destination_account_id, created_at, sort_id) WHERE destination_account_id IS NOT NULL;
 )sql";
 
+// Personal data at rest (sealed_metadata.hpp, references.hpp), and the webhook replay guard
+// (webhook_replay.hpp). Personal data: metadata values sealed beside the
+// clear public pairs, with blind index entries that go with their row; the PSU's locale sealed
+// in place (its column takes the sealed BLOB). The rows already there are converted by the data
+// steps recorded here, run with the data keys (data_steps.hpp).
+constexpr const char* kPersonalDataAtRest = R"sql(
+ALTER TABLE accounts ADD COLUMN metadata_sealed BLOB;
+ALTER TABLE payments ADD COLUMN metadata_sealed BLOB;
+ALTER TABLE payment_adjustments ADD COLUMN metadata_sealed BLOB;
+ALTER TABLE psus ADD COLUMN metadata_sealed BLOB;
+ALTER TABLE bank_accounts ADD COLUMN metadata_sealed BLOB;
+
+ALTER TABLE accounts ADD COLUMN metadata_index BLOB;
+ALTER TABLE payments ADD COLUMN metadata_index BLOB;
+ALTER TABLE psus ADD COLUMN metadata_index BLOB;
+ALTER TABLE bank_accounts ADD COLUMN metadata_index BLOB;
+
+CREATE TABLE data_steps (
+  seq INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+INSERT INTO data_steps (seq, name) VALUES (1, 'seal metadata'), (2, 'seal psu locale'),
+  (3, 'pseudonymous references');
+
+CREATE TABLE webhook_replay_guard (
+  connector_id TEXT NOT NULL REFERENCES connectors (id) ON DELETE CASCADE,
+  idempotency_key TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (connector_id, idempotency_key)
+) WITHOUT ROWID;
+CREATE INDEX webhook_replay_guard_by_expiry ON webhook_replay_guard (expires_at);
+)sql";
+
 // Keyset pages of the scoped or commonly filtered lists seek on (scope, created_at, sort_id)
 // instead of sorting every row of the scope: a balance history, a PSU's connections, the payments
 // and accounts of one connector.
@@ -334,6 +367,7 @@ const std::vector<Migration>& migrations() {
       {4, "accounts, balances, payments", kLedger},
       {5, "accounts of a PSU by creation", kAccountsByPsuCreated},
       {6, "payments by account", kPaymentsByAccount},
+      {9, "personal data at rest, webhook replay guard", kPersonalDataAtRest},
       {11, "keyset list indexes", kListKeysets},
   };
   return all;

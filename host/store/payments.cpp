@@ -5,6 +5,7 @@
 #include "host/store/errors.hpp"
 #include "host/store/events.hpp"
 #include "host/store/paging.hpp"
+#include "host/store/sealed_metadata.hpp"
 #include "host/store/sql.hpp"
 
 namespace cx::store::payments {
@@ -12,14 +13,15 @@ namespace {
 
 constexpr const char* kColumns =
     "id, connector_id, reference, type, initial_amount, amount, asset, scheme, status, source_account_id, "
-    "destination_account_id, psu_id, connection_id, metadata, created_at, updated_at";
+    "destination_account_id, psu_id, connection_id, metadata, created_at, updated_at, metadata_sealed";
+constexpr const char* kTable = "payments";
 
 // A PSU's payment is sealed under the PSU's key so that deleting the PSU shreds it.
 std::string owner_of(const std::optional<std::string>& psu_id, const std::string& connector_id) {
   return psu_id ? crypto::KeyOwner::psu(*psu_id) : crypto::KeyOwner::connector(connector_id);
 }
 
-PaymentRecord read_row(SQLite::Statement& s) {
+PaymentRecord read_row(Tx& tx, SQLite::Statement& s) {
   PaymentRecord p;
   p.id = sql::col_str(s, 0);
   p.connector_id = sql::col_str(s, 1);
@@ -34,9 +36,9 @@ PaymentRecord read_row(SQLite::Statement& s) {
   p.destination_account_id = sql::col_opt_str(s, 10);
   p.psu_id = sql::col_opt_str(s, 11);
   p.connection_id = sql::col_opt_str(s, 12);
-  p.metadata = sql::metadata_from(sql::col_str(s, 13), "payments.metadata");
   p.created_at = s.getColumn(14).getInt64();
   p.updated_at = s.getColumn(15).getInt64();
+  p.metadata = sealed_metadata::read(tx, s, 13, 16, owner_of(p.psu_id, p.connector_id), {kTable, "metadata", p.id});
   return p;
 }
 
@@ -46,7 +48,7 @@ boost::json::object event_payload(const PaymentRecord& p) {
                         {"initialAmount", p.initial_amount}, {"amount", p.amount},
                         {"asset", p.asset},   {"scheme", p.scheme},
                         {"status", p.status}, {"createdAt", p.created_at},
-                        {"metadata", sql::metadata_object(p.metadata)}};
+                        {"metadata", sql::metadata_object(sealed_metadata::public_part(p.metadata))}};
   if (p.source_account_id) o["sourceAccountID"] = *p.source_account_id;
   if (p.destination_account_id) o["destinationAccountID"] = *p.destination_account_id;
   if (p.psu_id) o["psuID"] = *p.psu_id;
@@ -80,8 +82,8 @@ bool insert_payment(WriteTx& tx, const PaymentRecord& p) {
   SQLite::Statement& s = tx.prepare(
       "INSERT INTO payments (id, connector_id, reference, type, initial_amount, initial_amount_key, amount, "
       "amount_key, asset, scheme, status, status_at, source_account_id, destination_account_id, psu_id, "
-      "connection_id, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?) ON CONFLICT (id) DO NOTHING");
+      "connection_id, metadata, created_at, updated_at, metadata_sealed, metadata_index) VALUES (?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
   s.bind(1, p.id);
   s.bind(2, p.connector_id);
   s.bind(3, p.reference);
@@ -98,16 +100,19 @@ bool insert_payment(WriteTx& tx, const PaymentRecord& p) {
   sql::bind_opt(s, 14, p.destination_account_id);
   sql::bind_opt(s, 15, p.psu_id);
   sql::bind_opt(s, 16, p.connection_id);
-  s.bind(17, sql::metadata_json(p.metadata));
+  sealed_metadata::bind(tx, s, 17, 20, owner_of(p.psu_id, p.connector_id), {kTable, "metadata", p.id}, p.metadata);
   s.bind(18, p.created_at);
   s.bind(19, p.updated_at);
+  auto entries = sealed_metadata::index_entries(tx, kTable, p.metadata);
+  if (entries.empty()) s.bind(21);
+  else sql::bind_blob(s, 21, entries);
   return s.exec() > 0;
 }
 
 bool insert_adjustment(WriteTx& tx, const PaymentWrite& w, const std::string& amount, const std::string& owner) {
   SQLite::Statement& s = tx.prepare(
-      "INSERT INTO payment_adjustments (id, payment_id, reference, created_at, status, amount, asset, metadata, raw) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payment_id, reference, created_at, status) DO NOTHING");
+      "INSERT INTO payment_adjustments (id, payment_id, reference, created_at, status, amount, asset, metadata, raw, "
+      "metadata_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payment_id, reference, created_at, status) DO NOTHING");
   s.bind(1, w.adjustment_id);
   s.bind(2, w.id);
   s.bind(3, w.adjustment_reference);
@@ -115,7 +120,7 @@ bool insert_adjustment(WriteTx& tx, const PaymentWrite& w, const std::string& am
   s.bind(5, w.status);
   s.bind(6, amount);
   s.bind(7, w.asset);
-  s.bind(8, sql::metadata_json(w.metadata));
+  sealed_metadata::bind(tx, s, 8, 10, owner, {"payment_adjustments", "metadata", w.adjustment_id}, w.metadata);
   sql::bind_sealed(tx, s, 9, owner, {"payment_adjustments", "raw", w.adjustment_id}, w.raw_json);
   return s.exec() > 0;
 }
@@ -163,8 +168,8 @@ PaymentWriteResult upsert(WriteTx& tx, const PaymentWrite& w) {
       tx.prepare(std::string("SELECT ") + kColumns + ", status_at FROM payments WHERE id = ?");
   s.bind(1, w.id);
   if (!s.executeStep()) throw StoreError("payment " + w.id + " vanished during upsert");
-  PaymentRecord p = read_row(s);
-  int64_t status_at = s.getColumn(16).getInt64();
+  PaymentRecord p = read_row(tx, s);
+  int64_t status_at = s.getColumn(17).getInt64();
   if (!insert_adjustment(tx, w, *amount, owner_of(p.psu_id, p.connector_id))) return PaymentWriteResult::Unchanged;
   apply_adjustment(tx, p, status_at, w, *amount);
   events::append(tx, event_type::kSavedPayment, event_payload(p));
@@ -175,10 +180,10 @@ std::optional<PaymentRecord> get(Tx& tx, std::string_view id) {
   SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM payments WHERE id = ?");
   sql::bind_str(s, 1, id);
   if (!s.executeStep()) return std::nullopt;
-  PaymentRecord p = read_row(s);
+  PaymentRecord p = read_row(tx, s);
   const std::string owner = owner_of(p.psu_id, p.connector_id);
   SQLite::Statement& a = tx.prepare(
-      "SELECT id, reference, created_at, status, amount, asset, metadata, raw FROM payment_adjustments "
+      "SELECT id, reference, created_at, status, amount, asset, metadata, raw, metadata_sealed FROM payment_adjustments "
       "WHERE payment_id = ? ORDER BY created_at DESC, sort_id DESC");
   a.bind(1, p.id);
   while (a.executeStep()) {
@@ -189,7 +194,7 @@ std::optional<PaymentRecord> get(Tx& tx, std::string_view id) {
     adj.status = sql::col_str(a, 3);
     adj.amount = sql::col_opt_str(a, 4);
     adj.asset = sql::col_opt_str(a, 5);
-    adj.metadata = sql::metadata_from(sql::col_str(a, 6), "payment_adjustments.metadata");
+    adj.metadata = sealed_metadata::read(tx, a, 6, 8, owner, {"payment_adjustments", "metadata", adj.id});
     adj.raw_json = sql::open_req(tx, a, 7, owner, {"payment_adjustments", "raw", adj.id});
     p.adjustments.push_back(std::move(adj));
   }
@@ -197,20 +202,26 @@ std::optional<PaymentRecord> get(Tx& tx, std::string_view id) {
 }
 
 Page<PaymentRecord> list(Tx& tx, const PageQuery& q) {
-  return list_page<PaymentRecord>(tx, {kColumns, "payments", "", {}}, filter_specs::payments(), q, read_row);
+  return list_page<PaymentRecord>(tx, {kColumns, "payments", "", {}}, filter_specs::payments(), q,
+                                  [&](SQLite::Statement& s) { return read_row(tx, s); });
 }
 
 void update_metadata(WriteTx& tx, std::string_view id, const Metadata& metadata) {
-  SQLite::Statement& s = tx.prepare("SELECT metadata FROM payments WHERE id = ?");
+  SQLite::Statement& s =
+      tx.prepare("SELECT metadata, metadata_sealed, psu_id, connector_id FROM payments WHERE id = ?");
   sql::bind_str(s, 1, id);
   if (!s.executeStep()) throw NotFound("payment " + std::string(id) + " not found");
-  Metadata merged = sql::metadata_from(sql::col_str(s, 0), "payments.metadata");
+  const std::string row(id);
+  const std::string owner = owner_of(sql::col_opt_str(s, 2), sql::col_str(s, 3));
+  Metadata merged = sealed_metadata::read(tx, s, 0, 1, owner, {kTable, "metadata", row});
   for (const auto& [k, v] : metadata) merged[k] = v;
-  SQLite::Statement& u = tx.prepare("UPDATE payments SET metadata = ?, updated_at = ? WHERE id = ?");
-  u.bind(1, sql::metadata_json(merged));
-  u.bind(2, tx.now());
-  sql::bind_str(u, 3, id);
+  SQLite::Statement& u =
+      tx.prepare("UPDATE payments SET metadata = ?, metadata_sealed = ?, updated_at = ? WHERE id = ?");
+  sealed_metadata::bind(tx, u, 1, 2, owner, {kTable, "metadata", row}, merged);
+  u.bind(3, tx.now());
+  sql::bind_str(u, 4, id);
   u.exec();
+  sealed_metadata::reindex(tx, kTable, row, merged);
 }
 
 bool remove(WriteTx& tx, std::string_view id) {

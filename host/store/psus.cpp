@@ -3,6 +3,7 @@
 #include "host/crypto/keyring.hpp"
 #include "host/store/errors.hpp"
 #include "host/store/paging.hpp"
+#include "host/store/sealed_metadata.hpp"
 #include "host/store/sql.hpp"
 
 namespace cx::store::psus {
@@ -11,7 +12,7 @@ namespace {
 constexpr const char* kTable = "psus";
 constexpr const char* kColumns =
     "id, name, has_contact, email, phone_number, locale, has_address, street_name, street_number, city, region, "
-    "postal_code, country, metadata, created_at";
+    "postal_code, country, metadata, created_at, metadata_sealed";
 // Sealed columns in kColumns order from index 7 (the address block).
 constexpr const char* kAddressColumns[] = {"street_name", "street_number", "city", "region", "postal_code", "country"};
 
@@ -30,7 +31,7 @@ PsuRecord read_row(Tx& tx, SQLite::Statement& s) {
   auto open = [&](int i, const char* column) { return sql::open_opt(tx, s, i, owner, {kTable, column, p.id}); };
   p.name = sql::open_req(tx, s, 1, owner, {kTable, "name", p.id});
   if (s.getColumn(2).getInt()) p.contact_details = ContactDetails{open(3, "email"), open(4, "phone_number"),
-                                                                   sql::col_opt_str(s, 5)};
+                                                                   open(5, "locale")};
   if (s.getColumn(6).getInt()) {
     Address a;
     std::optional<std::string>* fields[] = {&a.street_name, &a.street_number, &a.city,
@@ -38,7 +39,7 @@ PsuRecord read_row(Tx& tx, SQLite::Statement& s) {
     for (int i = 0; i < 6; ++i) *fields[i] = open(7 + i, kAddressColumns[i]);
     p.address = std::move(a);
   }
-  p.metadata = sql::metadata_from(sql::col_str(s, 13), "psus.metadata");
+  p.metadata = sealed_metadata::read(tx, s, 13, 15, owner, {kTable, "metadata", p.id});
   p.created_at = s.getColumn(14).getInt64();
   return p;
 }
@@ -52,7 +53,7 @@ void insert(WriteTx& tx, const PsuRecord& p) {
 
   const std::string owner = crypto::KeyOwner::psu(p.id);
   SQLite::Statement& s = tx.prepare(std::string("INSERT INTO psus (") + kColumns +
-                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   auto seal = [&](int i, const char* column, const std::optional<std::string>& v) {
     sql::bind_sealed(tx, s, i, owner, {kTable, column, p.id}, v);
   };
@@ -63,16 +64,17 @@ void insert(WriteTx& tx, const PsuRecord& p) {
   s.bind(3, p.contact_details ? 1 : 0);
   seal(4, "email", c.email);
   seal(5, "phone_number", c.phone_number);
-  sql::bind_opt(s, 6, c.locale);
+  seal(6, "locale", c.locale);
   const Address none_address;
   const Address& a = p.address ? *p.address : none_address;
   s.bind(7, p.address ? 1 : 0);
   const std::optional<std::string>* fields[] = {&a.street_name, &a.street_number, &a.city,
                                                 &a.region,      &a.postal_code,   &a.country};
   for (int i = 0; i < 6; ++i) seal(8 + i, kAddressColumns[i], *fields[i]);
-  s.bind(14, sql::metadata_json(p.metadata));
+  sealed_metadata::bind(tx, s, 14, 16, owner, {kTable, "metadata", p.id}, p.metadata);
   s.bind(15, p.created_at ? p.created_at : tx.now());
   s.exec();
+  sealed_metadata::reindex(tx, kTable, p.id, p.metadata);
 
   SQLite::Statement& link = tx.prepare("UPDATE bank_accounts SET psu_id = ? WHERE id = ?");
   for (const auto& ba : p.bank_account_ids) {

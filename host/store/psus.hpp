@@ -1,6 +1,7 @@
-// Payment service users. Every PII field is sealed under the PSU's own data key; locale and
-// metadata stay clear (metadata is filterable and not PII by contract). Deleting a PSU deletes
-// its rows, then its data key: crypto-shredding.
+// Payment service users. Every contact detail (locale included) and every metadata value whose
+// key is not "public." is sealed under the PSU's own data key; metadata stays filterable by
+// equality (sealed_metadata.hpp). Deleting a PSU deletes its rows, then its data key:
+// crypto-shredding.
 #pragma once
 
 #include "host/store/common.hpp"
@@ -18,7 +19,7 @@ namespace cx::store {
 struct ContactDetails {
   std::optional<std::string> email;         ///< sealed
   std::optional<std::string> phone_number;  ///< sealed
-  std::optional<std::string> locale;        ///< clear (BCP-47)
+  std::optional<std::string> locale;        ///< sealed (BCP-47)
 };
 
 struct Address {  ///< every field sealed

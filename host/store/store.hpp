@@ -10,7 +10,7 @@
 // * IDs are strings the caller computes (the API's encoded IDs, uuids); the store never parses them.
 // * Encryption (host/crypto): every personal field and secret is sealed with AES-256-GCM under a
 //   data key of its owner, with (table, column, row) as associated data: PSU name / email / phone /
-//   address fields; connector configs (whole JSON); provider user ids, forwarded-user metadata and
+//   locale / address fields; connector configs (whole JSON); provider user ids, forwarded-user metadata and
 //   provider tokens; link-attempt temporary tokens; connection access tokens; webhook-config
 //   metadata and received webhook bodies+headers; account names and raw payloads; adjustment raw
 //   payloads; bank-account name / number / IBAN / BIC; plugin key/value state. Owner = the PSU
@@ -21,13 +21,18 @@
 //   a value that fails to authenticate is a DecryptError naming table/column/row, never "".
 //   Received webhook bodies are sealed under the connector's key (they cannot be tied to a PSU
 //   when they arrive), so deleting a PSU does not shred them: prune them on a retention period.
-// * Metadata filters: metadata of accounts, payments, PSUs, connections and bank accounts stays
-//   clear JSON and `metadata[k]` $match compiles to an exact json_each lookup. By contract
-//   metadata is not a place for personal data (plugins and API clients put provider ids and
-//   labels there); metadata that does carry secrets (forwarded users: Plaid user_token; webhook
-//   configs: signing secrets) is sealed and never filtered. Equality filters on an encrypted
-//   column use a keyed blind index (HMAC-SHA-256, crypto/blind_index.hpp): accounts.name and
-//   forwarded_users.provider_user_id.
+// * Metadata (sealed_metadata.hpp): values of accounts, payments (and adjustments), PSUs and
+//   bank accounts are personal data until their key says otherwise: a key starting with
+//   "public." stays clear JSON; every other pair is sealed under the row's key, and
+//   `metadata[k]` $match searches the row's metadata_index column, the keyed blind index
+//   entries of its sealed pairs.
+//   Connection metadata (provider ids) stays clear. Metadata that carries secrets (forwarded
+//   users: Plaid user_token; webhook configs: signing secrets) is sealed whole and never
+//   filtered. Other equality filters on encrypted columns use the same keyed blind index
+//   (HMAC-SHA-256, crypto/blind_index.hpp): accounts.name, forwarded_users.provider_user_id.
+// * No personal data in IDs (references.hpp): an account or payment reference that is an IBAN
+//   is replaced by its keyed hash before it becomes an ID.
+// * Data migrations that need keys run at open (data_steps.hpp).
 // * Lists take PageQuery and return Page<T>: created_at DESC then insertion order DESC, keyset
 //   paged after/before a (created_at, sort_id) key, reading page_size+1 rows for has_more; filters compile to parameterised SQL (filter_sql.hpp) against
 //   each resource's allowed keys; an unknown key or wrong operator throws QueryError naming it.
@@ -52,4 +57,5 @@
 #include "host/store/psus.hpp"
 #include "host/store/schedules.hpp"
 #include "host/store/tasks.hpp"
+#include "host/store/webhook_replay.hpp"
 #include "host/store/webhooks.hpp"

@@ -11,6 +11,7 @@
 #include "verify.hpp"
 
 #include <connectivity/connector.hpp>
+#include <connectivity/time.hpp>
 #include <connectivity/model.hpp>
 #include <connectivity/time.hpp>
 
@@ -35,9 +36,9 @@ class PlaidConnector final : public cx::Connector {
     if (!webhook) throw cx::Failure(CX_ERR_AUTH, "webhook refused: no webhook in the request");
     std::string jwt = verification_header(*webhook);
     std::string body = json::opt_string(*webhook, "body").value_or("");
-    verify_webhook_jwt(jwt, body, host().now_ms(),
-                       [&](const std::string& kid) { return webhook_key(client_, host(), kid, &call); });
-    return boost::json::object{};
+    int64_t iat = verify_webhook_jwt(jwt, body, host().now_ms(),
+                                     [&](const std::string& kid) { return webhook_key(client_, host(), kid, &call); });
+    return boost::json::object{{"signedAt", cx::time::format_rfc3339(iat * 1000)}};
   }
 
   boost::json::value translate_webhook(const cx::Call& call) override {

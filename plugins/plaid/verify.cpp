@@ -121,7 +121,7 @@ std::string verification_header(const boost::json::object& webhook) {
   return value;
 }
 
-void verify_webhook_jwt(std::string_view jwt, std::string_view raw_body, int64_t now_ms, const KeyLookup& key_for) {
+int64_t verify_webhook_jwt(std::string_view jwt, std::string_view raw_body, int64_t now_ms, const KeyLookup& key_for) {
   auto dot1 = jwt.find('.');
   auto dot2 = dot1 == std::string_view::npos ? dot1 : jwt.find('.', dot1 + 1);
   if (dot2 == std::string_view::npos || jwt.find('.', dot2 + 1) != std::string_view::npos)
@@ -183,6 +183,7 @@ void verify_webhook_jwt(std::string_view jwt, std::string_view raw_body, int64_t
       !Botan::constant_time_compare(reinterpret_cast<const uint8_t*>(claimed->data()),
                                     reinterpret_cast<const uint8_t*>(actual.data()), actual.size()))
     refuse("request_body_sha256 does not match the body");
+  return *iat;
 }
 
 }  // namespace cx::plaid

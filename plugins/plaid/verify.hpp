@@ -39,7 +39,8 @@ using KeyLookup = std::function<Jwk(const std::string& kid)>;
 ///  4. claim iat is no older than kMaxWebhookAgeSeconds before now_ms (nor that far ahead);
 ///  5. claim request_body_sha256 equals the lower-case hex SHA-256 of raw_body, compared in
 ///     constant time.
-void verify_webhook_jwt(std::string_view jwt, std::string_view raw_body, int64_t now_ms, const KeyLookup& key_for);
+/// Returns the JWT's iat (UTC seconds), which the host checks against its own tolerance window.
+int64_t verify_webhook_jwt(std::string_view jwt, std::string_view raw_body, int64_t now_ms, const KeyLookup& key_for);
 
 /// The single Plaid-Verification value of a Webhook JSON (headers {"lower-case-name": [values]};
 /// names matched case-insensitively). Throws CX_ERR_AUTH when absent, empty or repeated.

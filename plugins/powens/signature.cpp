@@ -6,6 +6,9 @@
 #include <botan/mac.h>
 #include <botan/mem_ops.h>
 
+#include <connectivity/time.hpp>
+
+#include <ctime>
 #include <stdexcept>
 
 namespace powens {
@@ -44,6 +47,17 @@ bool signature_matches(std::string_view secret, std::string_view path, std::stri
   auto expected = hmac_sha256(secret, signed_string(path, date, body));
   if (given.size() != expected.size()) return false;
   return Botan::constant_time_compare(given.data(), expected.data(), expected.size());
+}
+
+std::optional<int64_t> signature_date_ms(std::string_view date) {
+  if (auto t = cx::time::parse_rfc3339(date)) return t;
+  // IMF-fixdate: exactly 29 characters, parsed field by field by strptime (C locale names).
+  if (date.size() != 29 || date.substr(25) != " GMT") return std::nullopt;
+  std::string text(date);
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
 }
 
 std::string sha256_hex(std::string_view data) {

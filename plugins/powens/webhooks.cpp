@@ -175,13 +175,17 @@ json::object verify_webhook(const json::object& request) {
   auto date = headers ? header(*headers, "bi-signature-date") : std::nullopt;
   if (!signature || signature->empty()) throw cx::Failure(CX_ERR_AUTH, "webhook has no BI-Signature header");
   if (!date || date->empty()) throw cx::Failure(CX_ERR_AUTH, "webhook has no BI-Signature-Date header");
+  auto signed_at = signature_date_ms(*date);
+  if (!signed_at) throw cx::Failure(CX_ERR_AUTH, "webhook BI-Signature-Date '" + date->substr(0, 64) + "' is not a date");
   auto full_url = string_member(webhook, "fullURL");
   auto path = full_url ? url_path(*full_url) : std::nullopt;
   if (!path) throw cx::Failure(CX_ERR_AUTH, "webhook has no usable fullURL to verify the signature against");
   std::string body = webhook_body(webhook);
   if (!signature_matches(*secret, *path, *date, body, *signature))
     throw cx::Failure(CX_ERR_AUTH, "webhook BI-Signature does not match");
-  return json::object{{"idempotencyKey", sha256_hex(*path + "\n" + body)}};
+  // The host refuses a signedAt outside its tolerance window and remembers the key that long.
+  return json::object{{"idempotencyKey", sha256_hex(*path + "\n" + body)},
+                      {"signedAt", cx::time::format_rfc3339(*signed_at)}};
 }
 
 json::object translate_webhook(const json::object& request, const cx::Host& host) {

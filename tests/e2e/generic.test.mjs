@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, startDaemon, cleanup } from './lib/harness.mjs';
 import { Console, waitForEqual, summary } from './lib/generic.mjs';
+import { personalStrings, scanDir } from './lib/markers.mjs';
 
 const API_KEY = 'e2e-generic-key';
 
@@ -71,6 +72,16 @@ test('generic connector: stored accounts, balances, beneficiaries and payments e
         l.includes('kind="payment"') && l.includes('change="inserted"'));
       assert.ok(inserted, `cx_items_stored_total for inserted payments is exposed:\n${metrics}`);
       assert.equal(Number(inserted.split(' ').pop()), want.payments.size, inserted);
+    });
+
+    await step(t, 'no name, account number or secret of the service is in any file of the data directory', async () => {
+      const truth = await console_.truth();
+      const strings = personalStrings(truth, [API_KEY, daemon.token]);
+      assert.ok(strings.length > 30, `the truth has personal strings to look for (${strings.length})`);
+      assert.ok(truth.accounts.every((a) => strings.includes(a.metadata.accountNumber)), 'account numbers are looked for');
+      const { hits, files } = await scanDir(daemon.dataDir, strings);
+      assert.ok(files.includes('connectivity.db') && files.includes('connectivityd.log'), `scanned: ${files}`);
+      assert.deepEqual(hits, [], `personal data on disk in clear: ${JSON.stringify(hits.slice(0, 20))}`);
     });
 
     await step(t, 'the clock advances: pending ones settle, new ones arrive, the next poll stores them', async () => {

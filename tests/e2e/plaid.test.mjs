@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, startDaemon, tempDir, cleanup, sleep } from './lib/harness.mjs';
+import { personalStrings, scanDir } from './lib/markers.mjs';
 import {
   installPlaid, createForwardedPsu, createLink, linkPsu, truthOf, storedOf, eventuallyEqual, consoleGet, consolePost,
   sandboxItems, sandboxCall, forgedVerification, postWebhook, CLIENT_REDIRECT,
@@ -63,6 +64,19 @@ test('full flow: PSU, forward, hosted link walk, SESSION_FINISHED, sync equal to
     assert.equal(stored.balances.length, truth.balances.length);
     assert.equal(stored.payments.length, truth.payments.length);
     first = { psu, itemId: linked.itemId, attemptID: linked.attemptID };
+
+    // Nothing personal from the truth or the sandbox's Items (access tokens), nothing of the PSU
+    // we sent and no secret in any file of the data directory.
+    const sent = (await api.get(`/payment-service-users/${psu}`)).body.data;
+    const strings = personalStrings({ truth, items }, [
+      sent.name, sent.contactDetails.email, sent.contactDetails.phoneNumber, sent.contactDetails.locale,
+      sent.address.streetName, sent.address.city, ...Object.values(sent.metadata), 'cx-e2e-secret', daemon.token,
+    ]);
+    assert.ok(strings.length > 30, `the truth has personal strings to look for (${strings.length})`);
+    assert.ok(strings.some((s) => s.startsWith('access-')), `the Item access token is looked for: ${strings}`);
+    const { hits, files } = await scanDir(daemon.dataDir, strings);
+    assert.ok(files.includes('connectivity.db') && files.includes('connectivityd.log'), `scanned: ${files}`);
+    assert.deepEqual(hits, [], `personal data on disk in clear: ${JSON.stringify(hits.slice(0, 20))}`);
   }));
 
 test('pending → posted: one SUCCEEDED payment under the posted id, no dangling PENDING', { timeout: 45000 }, () =>

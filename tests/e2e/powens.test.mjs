@@ -9,7 +9,9 @@ import { startDaemon, eventually, cleanup, withLogsOnFailure, sqliteScalar, step
 import {
   startPowensSandbox, linkedPsu, installPowens, createForwardedPsu, createLink, linkAutomatically, attemptStatus,
   deliveriesDrained, truthOf, storedOf, views, assertEqualsTruth, console_, webhookURL,
+  PSU_BODY, CREDENTIALS,
 } from './lib/powens.mjs';
+import { personalStrings, scanDir } from './lib/markers.mjs';
 
 const POLL = '2s';
 const POLL_MS = 2000;
@@ -79,6 +81,22 @@ test('Powens: link through the v3 API, sync equal to the truth, forged webhook, 
       assert.ok(want.accounts.length >= 5 && want.payments.length > 50, `truth is not trivial: ${want.accounts.length} accounts, ${want.payments.length} payments`);
       assert.ok(want.payments.some((p) => p.status === 'PENDING'), 'the truth has pending payments');
       assert.ok(new Set(want.balances.map((b) => b.asset)).size >= 3, 'several currencies');
+    });
+
+    await step('no personal string of the truth and no secret is in any file of the data directory', async () => {
+      const truth = await truthOf(sbx);
+      const strings = personalStrings(truth, [
+        PSU_BODY.name, ...Object.values(PSU_BODY.contactDetails), ...Object.values(PSU_BODY.address),
+        ...Object.values(PSU_BODY.metadata), CREDENTIALS.clientSecret, CREDENTIALS.configurationToken, d.token,
+      ]);
+      assert.ok(strings.length > 100, `the truth has personal strings to look for (${strings.length})`);
+      for (const kind of ['iban', 'original_wording', 'label'])
+        assert.ok(JSON.stringify(truth).includes(`"${kind}"`), `the truth has ${kind} fields`);
+      const refs = (await storedOf(d.api, psuID)).external.map((a) => a.reference);
+      assert.ok(refs.length > 0 && refs.every((r) => r.startsWith('iban-')), `counterparty references: ${refs.slice(0, 3)}`);
+      const { hits, files } = await scanDir(d.dataDir, strings);
+      assert.ok(files.includes('connectivity.db') && files.includes('connectivityd.log'), `scanned: ${files}`);
+      assert.deepEqual(hits, [], `personal data on disk in clear: ${JSON.stringify(hits.slice(0, 20))}`);
     });
 
     await step('a forged webhook gets 401 and changes nothing', async () => {

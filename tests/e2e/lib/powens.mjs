@@ -216,7 +216,12 @@ export function views(stored, truth) {
       type: p.type,
       status: p.status,
     })).sort(byKey('reference')),
-    externalAccounts: stored.external.map((a) => a.reference).sort(),
+    // A counterparty's reference is a keyed hash of its IBAN (no personal data in IDs): compare
+    // the identification the connector keeps in the (sealed) metadata.
+    externalAccounts: stored.external.map((a) => {
+      const m = a.metadata ?? {};
+      return m['com.powens.spec/iban'] ?? m['com.powens.spec/account_number'] ?? a.reference;
+    }).sort(),
   };
   const want = {
     accounts: truth.accounts.map((a) => String(a.id)).sort(),

@@ -3,6 +3,7 @@
 #include "support.hpp"
 
 #include <catch2/catch.hpp>
+#include <connectivity/time.hpp>
 
 #include <botan/hmac.h>
 #include <botan/mac.h>
@@ -41,6 +42,8 @@ TEST_CASE("a correctly signed, fresh webhook with the right body hash is accepte
   cx::testing::Driver d(cx_connector_entry(CX_ABI_VERSION), f.host, kConfig);
   auto o = f.verify(d, kBody, f.signer.webhook_jwt(kBody, f.now_s() - 10));
   REQUIRE(o.code == CX_OK);
+  // The iat goes to the host, which applies its own --webhook-tolerance and replay guard.
+  CHECK(o.json().at("signedAt").as_string() == cx::time::format_rfc3339((f.now_s() - 10) * 1000));
   CHECK(f.key_fetches == 1);
   // The key is cached in the host's state service: a second delivery does not fetch it again.
   CHECK(f.host.state().count("webhook-key/kid-current") == 1);

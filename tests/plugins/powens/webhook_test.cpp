@@ -77,8 +77,23 @@ TEST_CASE("verify_webhook: a valid signature passes and yields an idempotency ke
   REQUIRE(again.code == CX_OK);
   CHECK(again.json().at("idempotencyKey") == key);
   // Headers may arrive as plain strings and in any case.
-  json::object h{{"BI-Signature", powens::sign_webhook(kSecret, kPath, "d", body)}, {"Bi-Signature-Date", "d"}};
+  const std::string date = "2024-07-01T10:00:00Z";
+  json::object h{{"BI-Signature", powens::sign_webhook(kSecret, kPath, date, body)}, {"Bi-Signature-Date", date}};
   CHECK(f.d().call(&cx_connector::verify_webhook, verify_req(body, h)).code == CX_OK);
+}
+
+TEST_CASE("verify_webhook: the signature date is reported to the host, and a date that is not one is refused") {
+  Fixture f;
+  std::string body = R"({"user":{"id":42}})";
+  auto signed_at = [&](const std::string& date) {
+    auto o = f.d().call(&cx_connector::verify_webhook, verify_req(body, signed_headers(body, date)));
+    return o.code == CX_OK ? std::string(o.json().at("signedAt").as_string()) : "refused " + std::to_string(o.code);
+  };
+  CHECK(signed_at("2001-01-01T00:00:00Z") == "2001-01-01T00:00:00Z");
+  CHECK(signed_at("2099-12-31T23:59:59+01:00") == "2099-12-31T22:59:59Z");
+  CHECK(signed_at("Mon, 01 Jan 2001 00:00:00 GMT") == "2001-01-01T00:00:00Z");
+  for (const char* bad : {"not-a-date", "d", "2024-13-01T00:00:00Z", "Mon, 01 Jan 2001 00:00:00 CET", "1700000000"})
+    CHECK(signed_at(bad) == "refused " + std::to_string(CX_ERR_AUTH));
 }
 
 TEST_CASE("verify_webhook: bad, missing or misplaced signatures are refused") {

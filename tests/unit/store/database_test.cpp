@@ -3,6 +3,8 @@
 #include "host/store/migrations.hpp"
 #include "test_support.hpp"
 
+#include "host/store/migrations.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/Database.h>

@@ -129,18 +129,19 @@ TEST_CASE("no marker reaches any file in clear or base64; a deleted PSU is gone 
                                    0});
     auto ext = account("acc-ext", "conn-1");
     ext.name = mark("conn", "external-holder");
+    ext.metadata = {{"iban", mark("conn", "external-metadata-iban")}, {"public.kind", "external"}};
     ext.raw_json = R"({"iban":")" + mark("conn", "external-iban") + R"("})";
     accounts::insert(tx, ext);
     BankAccountRecord ba{"ba-1", mark("ba-1", "ba-name"), mark("ba-1", "ba-number"), mark("ba-1", "ba-iban"),
-                         mark("ba-1", "ba-bic"), "FR", {}, std::nullopt, 0};
+                         mark("ba-1", "ba-bic"), "FR", {{"holder", mark("ba-1", "ba-metadata")}}, std::nullopt, 0};
     bank_accounts::insert(tx, ba);
 
     for (std::string id : {"psu-1", "psu-2"}) {
       PsuRecord p = psu(id, mark(id, "name"));
-      p.contact_details = ContactDetails{mark(id, "email"), mark(id, "phone"), "fr-FR"};
+      p.contact_details = ContactDetails{mark(id, "email"), mark(id, "phone"), mark(id, "locale")};
       p.address = Address{mark(id, "street"), mark(id, "number"), mark(id, "city"),
                           mark(id, "region"), mark(id, "postcode"), mark(id, "country")};
-      p.metadata = {{"clear", clear_control}};
+      p.metadata = {{"public.clear", clear_control}, {"crm_id", mark(id, "crm-id")}};
       psus::insert(tx, p);
       forwarded_users::insert(tx, {id, "conn-1", mark(id, "provider-user-id"),
                                    {{"user_token", mark(id, "user-token")}}, std::nullopt, 0});
@@ -164,9 +165,11 @@ TEST_CASE("no marker reaches any file in clear or base64; a deleted PSU is gone 
       acc.connection_id = "cn-" + id;
       acc.name = mark(id, "account-holder");
       acc.raw_json = R"({"iban":")" + mark(id, "account-iban") + R"("})";
+      acc.metadata = {{"account_number", mark(id, "account-metadata-number")}};
       accounts::insert(tx, acc);
       auto pay = payment("pay-" + id, "conn-1", "1234");
       pay.psu_id = id;
+      pay.metadata = {{"description", mark(id, "payment-metadata-wording")}};
       pay.raw_json = R"({"wording":")" + mark(id, "payment-wording") + R"("})";
       payments::upsert(tx, pay);
     }
@@ -186,12 +189,18 @@ TEST_CASE("no marker reaches any file in clear or base64; a deleted PSU is gone 
       CHECK(found_in(files, m).empty());
       ++checked;
     }
-  CHECK(checked == 46);
+  CHECK(checked == 56);
 
   // Everything still reads back through the repositories.
   db.read([&](ReadTx& tx) {
     CHECK(psus::get(tx, "psu-1")->name == markers["psu-1"][0]);
-    CHECK(provider_tokens::get(tx, "psu-1", "conn-1")->token == markers["psu-1"][11]);
+    CHECK(provider_tokens::get(tx, "psu-1", "conn-1")->token == markers["psu-1"][13]);
+    auto p1 = psus::get(tx, "psu-1");
+    CHECK(p1->contact_details->locale == markers["psu-1"][3]);
+    CHECK(p1->metadata == Metadata{{"crm_id", markers["psu-1"][10]}, {"public.clear", clear_control}});
+    CHECK(accounts::get(tx, "acc-ext")->metadata.at("iban") == markers["conn"][7]);
+    CHECK(payments::get(tx, "pay-psu-1")->metadata.at("description") == markers["psu-1"][19]);
+    CHECK(bank_accounts::get(tx, "ba-1")->metadata.at("holder") == markers["ba-1"][4]);
     CHECK(plugin_state::get(tx, "conn-1", "token") == markers["conn"][2]);
   });
 

@@ -166,7 +166,8 @@ void register_console(httplib::Server& s, Sandbox& sb) {
       hooks.push_back(json::object{{"event", event}, {"url", url},
                                    {"auth", a == sb.world.webhook_auth_names.end() ? json::value(nullptr) : json::value(a->second)}});
     }
-    for (auto& a : sb.world.auths) auths.push_back(json::object{{"id", a.id}, {"name", a.name}});
+    // The secrets too: tests sign their own deliveries (dates outside the window, replays).
+    for (auto& a : sb.world.auths) auths.push_back(json::object{{"id", a.id}, {"name", a.name}, {"secret", a.secret}});
     send_json(res, json::object{{"webhooks", std::move(hooks)}, {"auths", std::move(auths)}});
   });
   s.Delete(base + R"(/webhooks/([A-Z_]+))", [&sb](const Request& req, Response& res) {
