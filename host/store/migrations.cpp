@@ -308,6 +308,17 @@ CREATE INDEX payments_by_source ON payments (source_account_id, created_at, sort
 CREATE INDEX payments_by_destination ON payments (destination_account_id, created_at, sort_id) WHERE destination_account_id IS NOT NULL;
 )sql";
 
+// Connections deleted through the API or at the provider, so late provider events about them
+// are ignored (deleted_connections.hpp). Gone with the connector.
+constexpr const char* kDeletedConnections = R"sql(
+CREATE TABLE deleted_connections (
+  connector_id TEXT NOT NULL REFERENCES connectors (id) ON DELETE CASCADE,
+  connection_id TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL,
+  PRIMARY KEY (connector_id, connection_id)
+);
+)sql";
+
 bool has_table(SQLite::Database& db, const char* name) {
   SQLite::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   s.bind(1, name);
@@ -324,6 +335,7 @@ const std::vector<Migration>& migrations() {
       {4, "accounts, balances, payments", kLedger},
       {5, "accounts of a PSU by creation", kAccountsByPsuCreated},
       {6, "payments by account", kPaymentsByAccount},
+      {10, "deleted connections", kDeletedConnections},
   };
   return all;
 }
