@@ -31,6 +31,10 @@ struct EngineOptions {
   int64_t webhook_retention_ms = 7LL * 24 * 3600 * 1000;  ///< see WorkerOptions
 };
 
+/// Where providers deliver a connector's webhooks: public_url + "/api/payments/v3/connectors/webhooks/"
+/// + connector id; each webhook config's urlPath is appended to it.
+std::string webhook_base(const EngineOptions& o, const std::string& connector_id);
+
 /// One inbound HTTP request on a public route.
 struct InboundRequest {
   std::string method;
