@@ -263,3 +263,13 @@ TEST_CASE("an account changed at the provider is updated: name, metadata, per-ac
   deliver(h, l, json::array{account(l, "conn-d", "acc-d", "Compte joint", {{"powens.type", "joint"}})});
   CHECK(read()->metadata.count("error") == 0);
 }
+
+TEST_CASE("forwarding shows the connector's PSU-level metadata on the PSU, not the sealed user metadata") {
+  Harness h;
+  auto l = setup(h);
+  auto psu = h.db->read([&](cx::store::ReadTx& tx) { return cx::store::psus::get(tx, l.psu_id); });
+  REQUIRE(psu);
+  CHECK(psu->metadata.at("user_id") == "u-" + l.psu_id);
+  CHECK(psu->metadata.at("expires_in") == "0");
+  CHECK(psu->metadata.count("secret_hint") == 0);
+}
