@@ -63,7 +63,7 @@ boost::json::object Runtime::normalize_config(const boost::json::object& body) c
     if (!ms) throw validation("pollingPeriod: not a duration (e.g. \"30m\")");
     period = *ms;
     // Below the server's floor (e.g. the generic sandbox example's "2m" under the default 20m):
-    // installed at the floor, with a warning, rather than refused (docs/providers/README.md).
+    // installed at the floor, with a warning, rather than refused (README.md, "pollingPeriod below the minimum").
     if (period < rules_.minimum_polling_ms) {
       util::log().warn("connector {}: pollingPeriod {} is below the server minimum; using {}",
                        std::string(name->get_string()), format_duration(period),
