@@ -1,6 +1,7 @@
 // Opening, migrations, refusal of newer / corrupt databases and of the wrong master key, and the
 // writer/reader transaction rules.
 #include "test_support.hpp"
+#include "host/store/migrations.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -27,17 +28,18 @@ TEST_CASE("an empty directory migrates to the latest schema, and reopening chang
   {
     TestDb db(dir);
     CHECK(db->schema_version() == Database::latest_schema_version());
-    CHECK(count(*db, "schema_migrations") == Database::latest_schema_version());
+    // One row per migration (numbers are assigned per change and may leave gaps).
+    CHECK(count(*db, "schema_migrations") == static_cast<int64_t>(cx::store::migrations().size()));
     for (const char* t : {"connectors", "psus", "forwarded_users", "provider_tokens", "link_attempts", "connections",
                           "accounts", "balances", "payments", "payment_adjustments", "bank_accounts",
                           "webhook_configs", "received_webhooks", "fetch_states", "plugin_state", "tasks",
-                          "schedules", "schedule_instances", "events", "data_keys", "keyring"})
+                          "schedules", "schedule_instances", "events", "data_keys", "keyring", "deleted_connections"})
       CHECK_NOTHROW(count(*db, t));
     db->write([](WriteTx& tx) { connectors::insert(tx, connector("c1")); });
   }
   TestDb again(dir);
   CHECK(again->schema_version() == Database::latest_schema_version());
-  CHECK(count(*again, "schema_migrations") == Database::latest_schema_version());
+  CHECK(count(*again, "schema_migrations") == static_cast<int64_t>(cx::store::migrations().size()));
   CHECK(count(*again, "connectors") == 1);
   CHECK(again->read([](ReadTx& tx) { return connectors::get(tx, "c1"); })->config.at("apiKey") == "key-c1");
 }
