@@ -7,6 +7,7 @@
 #include <connectivity/time.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace cx::engine {
@@ -84,9 +85,14 @@ bool deleted(Engine& e, const std::string& connector_id, const std::string& conn
 boost::json::array live_items(Engine& e, const std::string& cid, const boost::json::value& v, std::set<std::string>& synced) {
   boost::json::array out;
   if (!v.is_array()) return out;
+  std::map<std::string, bool> gone;  // one lookup per connection, not per item
   for (auto& item : v.get_array()) {
     auto conn = item.is_object() ? opt(item.get_object(), "connectionID") : std::nullopt;
-    if (conn && deleted(e, cid, *conn)) continue;
+    if (conn) {
+      auto it = gone.find(*conn);
+      if (it == gone.end()) it = gone.emplace(*conn, deleted(e, cid, *conn)).first;
+      if (it->second) continue;
+    }
     if (conn) synced.insert(*conn);
     out.push_back(item);
   }
