@@ -116,6 +116,9 @@ class Backend {
   virtual std::vector<PluginInfo> plugins() const = 0;
 
   // ---- connectors ----
+  /// The public base URL a provider delivers this connector's webhooks to (each config's urlPath
+  /// is appended); empty when the backend has no public URL.
+  virtual std::string webhook_base_url(const std::string& /*connector_id*/) const { return {}; }
   /// Installs `provider` (lower-case) with the raw install body as config; returns the new
   /// connector id once installed. Unknown provider / bad config → 400 VALIDATION; taken name →
   /// 400 CONFLICT; plugin refusals per its status.

@@ -74,6 +74,10 @@ engine::InboundRequest to_engine(const InboundInput& in) {
 EngineBackend::EngineBackend(engine::Engine& engine, const plugin::Registry& registry)
     : engine_(engine), registry_(registry) {}
 
+std::string EngineBackend::webhook_base_url(const std::string& connector_id) const {
+  return engine::webhook_base(engine_.options(), connector_id);
+}
+
 std::vector<PluginInfo> EngineBackend::plugins() const {
   std::vector<PluginInfo> out;
   for (const auto& lib : registry_.all()) {

@@ -21,6 +21,7 @@ class EngineBackend final : public Backend {
   EngineBackend(engine::Engine& engine, const plugin::Registry& registry);
 
   std::vector<PluginInfo> plugins() const override;
+  std::string webhook_base_url(const std::string& connector_id) const override;
   Result<std::string> install_connector(const std::string& provider, const boost::json::object& config) override;
   Result<void> update_connector_config(const std::string& connector_id, const boost::json::object& config) override;
   Result<std::string> uninstall_connector(const std::string& connector_id) override;

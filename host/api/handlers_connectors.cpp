@@ -107,6 +107,21 @@ void add_connector_routes(Api& api, const Services& s) {
     return data_response(200, caps);
   });
 
+  // The webhook URLs the provider must deliver to: for providers without a subscription API
+  // (Powens) the operator registers them in the provider's console. Secrets are not shown.
+  api.add("GET", v3("/connectors/{connectorID}/webhooks"), Access::Private, [s](const RouteContext& c) {
+    auto rec = require_connector(s.db, connector_id_param(c));
+    auto hooks = s.db.read([&](store::ReadTx& tx) { return store::webhook_configs::list(tx, rec.id); });
+    const std::string base = s.backend.webhook_base_url(rec.id);
+    json::array out;
+    for (auto& h : hooks) {
+      json::object o{{"name", h.name}, {"urlPath", h.url_path}};
+      if (!base.empty()) o["url"] = base + h.url_path;
+      out.push_back(std::move(o));
+    }
+    return data_response(200, out);
+  });
+
   api.add("GET", v3("/connectors/{connectorID}/config"), Access::Private, [s](const RouteContext& c) {
     auto rec = require_connector(s.db, connector_id_param(c));
     json::object config = rec.config;

@@ -5,6 +5,7 @@ namespace cx::engine {
 void activate_connection(store::WriteTx& tx, const LiveConnector& c, const ConfigRules& rules, const std::string& psu_id,
                          const std::string& connection_id, const std::optional<store::TokenValue>& token,
                          const store::Metadata& metadata) {
+  store::deleted_connections::clear(tx, c.record.id, connection_id);
   auto existing = store::connections::get(tx, psu_id, c.record.id, connection_id);
   store::ConnectionRecord r;
   if (existing) r = *existing;
@@ -45,6 +46,13 @@ void disconnect_connection(store::WriteTx& tx, const LiveConnector& c, const std
                          {"errorType", error_type}, {"at", at}};
   if (reason) ev["reason"] = *reason;
   store::events::append(tx, store::event_type::kConnectionDisconnected, ev);
+}
+
+void remove_connection(store::WriteTx& tx, const std::string& connector_id, const std::string& psu_id,
+                       const std::string& connection_id) {
+  unschedule_connection(tx, connector_id, connection_id);
+  store::connections::remove(tx, psu_id, connector_id, connection_id);
+  store::deleted_connections::mark(tx, connector_id, connection_id);
 }
 
 }  // namespace cx::engine

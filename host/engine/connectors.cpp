@@ -8,14 +8,14 @@
 
 namespace cx::engine {
 
+std::string webhook_base(const EngineOptions& o, const std::string& connector_id) {
+  return o.public_url + "/api/payments/v3/connectors/webhooks/" + connector_id;
+}
+
 namespace {
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
-}
-
-std::string webhook_base(const EngineOptions& o, const std::string& connector_id) {
-  return o.public_url + "/api/payments/v3/connectors/webhooks/" + connector_id;
 }
 
 /// Plugin install + webhooks + workflow + schedules for a connector row that exists.
@@ -46,6 +46,11 @@ void set_up(Engine& e, const LiveConnector& c) {
     // Open-banking fetches run per ACTIVE connection; their schedules appear with the connections.
     if (!c.open_banking()) schedule_fetches(tx, c.record.id, workflow, period, std::nullopt, std::nullopt);
   });
+  // Some providers (Powens) have no API to subscribe webhooks: the operator registers these URLs
+  // in the provider's console (also listed by GET /v3/connectors/{id}/webhooks).
+  for (auto& h : hooks)
+    util::log().info("connector {}: the provider must deliver {} webhooks to {}{}", c.record.id, h.name,
+                     webhook_base(e.options(), c.record.id), h.url_path);
 }
 
 /// Plugin uninstall (best effort: a provider that is down must not keep the connector forever),

@@ -69,9 +69,8 @@ TaskOutcome EngineTasks::delete_psu(Engine& e, const store::TaskRecord& t) {
       return *o;
   }
   e.db().write([&](store::WriteTx& tx) {
-    for (auto& [user, token] : ctx.second)
-      for (auto& conn : store::connections::list(tx, psu_id, user.connector_id, store::PageQuery{std::nullopt, 0, 100}).items)
-        unschedule_connection(tx, user.connector_id, conn.connection_id);
+    for (auto& [connector_id, connection_id] : store::connections::keys_of_psu(tx, psu_id, ""))
+      remove_connection(tx, connector_id, psu_id, connection_id);
     store::psus::remove(tx, psu_id);
   });
   e.db().checkpoint();  // nothing of the PSU stays in the WAL
@@ -91,8 +90,8 @@ TaskOutcome EngineTasks::delete_psu_connector(Engine& e, const store::TaskRecord
     if (auto o = tell_provider(*c, plugin::Op::DeleteUser, {{"psu", psu_json(*psu)}, {"forwardedUser", forwarded_user_json(*user, token)}}))
       return *o;
   e.db().write([&](store::WriteTx& tx) {
-    for (auto& conn : store::connections::list(tx, psu_id, connector_id, store::PageQuery{std::nullopt, 0, 100}).items)
-      unschedule_connection(tx, connector_id, conn.connection_id);
+    for (auto& [on, connection_id] : store::connections::keys_of_psu(tx, psu_id, connector_id))
+      unschedule_connection(tx, on, connection_id);
     store::forwarded_users::remove(tx, psu_id, connector_id);
   });
   return TaskOutcome::ok();
@@ -113,10 +112,7 @@ TaskOutcome EngineTasks::delete_connection(Engine& e, const store::TaskRecord& t
                                {{"psu", psu_json(*psu)}, {"forwardedUser", forwarded_user_json(*user, token)},
                                 {"connection", connection_json(*conn)}}))
       return *o;
-  e.db().write([&](store::WriteTx& tx) {
-    unschedule_connection(tx, connector_id, connection_id);
-    store::connections::remove(tx, psu_id, connector_id, connection_id);
-  });
+  e.db().write([&](store::WriteTx& tx) { remove_connection(tx, connector_id, psu_id, connection_id); });
   return TaskOutcome::ok();
 }
 

@@ -34,6 +34,10 @@ struct EngineOptions {
   int64_t webhook_tolerance_ms = 5LL * 60 * 1000;
 };
 
+/// Where providers deliver a connector's webhooks: public_url + "/api/payments/v3/connectors/webhooks/"
+/// + connector id; each webhook config's urlPath is appended to it.
+std::string webhook_base(const EngineOptions& o, const std::string& connector_id);
+
 /// One inbound HTTP request on a public route.
 struct InboundRequest {
   std::string method;

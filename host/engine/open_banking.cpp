@@ -52,12 +52,19 @@ void Engine::forward(const std::string& psu_id, const std::string& connector_id)
   if (auto* id = o.if_contains("providerUserID"); id && id->is_string()) u.provider_user_id = std::string(id->get_string());
   if (auto* m = o.if_contains("metadata"); m && m->is_object())
     for (auto& [k, v] : m->get_object()) u.metadata[std::string(k)] = v.is_string() ? std::string(v.get_string()) : boost::json::serialize(v);
+  // What the connector says to show on the PSU (non-secret, e.g. Powens user_id, expires_in);
+  // `metadata` above stays sealed with the forwarded user.
+  store::Metadata shown;
+  if (auto* m = o.if_contains("psuMetadata"); m && m->is_object())
+    for (auto& [k, v] : m->get_object())
+      if (v.is_string()) shown[std::string(k)] = std::string(v.get_string());
   auto token = token_from(o.if_contains("permanentToken"));
   if (token) u.expires_at = token->expires_at;
   u.created_at = db_.now();
   try {
     db_.write([&](store::WriteTx& tx) {
       store::forwarded_users::insert(tx, u);
+      if (!shown.empty()) store::psus::merge_metadata(tx, psu_id, shown);
       if (token) store::provider_tokens::put(tx, psu_id, connector_id, *token);
     });
   } catch (const store::Conflict&) {

@@ -61,9 +61,15 @@ boost::json::object Runtime::normalize_config(const boost::json::object& body) c
     if (p->is_string()) ms = parse_duration_ms(p->get_string());
     else if (p->is_int64() && p->get_int64() >= 0) ms = p->get_int64() / 1000000;  // Go nanoseconds
     if (!ms) throw validation("pollingPeriod: not a duration (e.g. \"30m\")");
-    if (*ms < rules_.minimum_polling_ms)
-      throw validation("pollingPeriod: must be at least " + format_duration(rules_.minimum_polling_ms));
     period = *ms;
+    // Below the server's floor (e.g. the generic sandbox example's "2m" under the default 20m):
+    // installed at the floor, with a warning, rather than refused (README.md, "pollingPeriod below the minimum").
+    if (period < rules_.minimum_polling_ms) {
+      util::log().warn("connector {}: pollingPeriod {} is below the server minimum; using {}",
+                       std::string(name->get_string()), format_duration(period),
+                       format_duration(rules_.minimum_polling_ms));
+      period = rules_.minimum_polling_ms;
+    }
   }
   cfg["pollingPeriod"] = format_duration(period);
   return cfg;

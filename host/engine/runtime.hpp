@@ -32,7 +32,8 @@ class Runtime {
   Runtime(store::Database& db, plugin::Registry& registry, ConfigRules rules);
 
   /// The stored config of an install or PATCH body: provider's plugin fields plus `name`
-  /// (3–500 chars) and `pollingPeriod` (Go duration ≥ the minimum, default 30m, stored as Go
+  /// (3–500 chars) and `pollingPeriod` (Go duration, default 30m; below the server minimum it is
+  /// raised to the minimum with a logged warning; stored as Go
   /// formats it: "30m0s"); `provider` and the deprecated `pageSize` are dropped.
   /// Throws EngineError VALIDATION naming the field.
   boost::json::object normalize_config(const boost::json::object& body) const;

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <set>
 
 namespace cx::engine {
 
@@ -95,17 +97,45 @@ void Engine::handle_webhook(const std::string& connector_id, const InboundReques
 }
 
 namespace {
-/// Applies one translate_webhook response (sdk/OPS.md) in its own transaction.
-void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, const boost::json::value& v) {
+bool deleted(Engine& e, const std::string& connector_id, const std::string& connection_id) {
+  return e.db().read([&](store::ReadTx& tx) { return store::deleted_connections::is_deleted(tx, connector_id, connection_id); });
+}
+
+/// The items of a data response minus those of deleted connections (late provider data about a
+/// deleted connection must not bring its accounts or payments back); adds the connections the
+/// kept items belong to into `synced`.
+boost::json::array live_items(Engine& e, const std::string& cid, const boost::json::value& v, std::set<std::string>& synced) {
+  boost::json::array out;
+  if (!v.is_array()) return out;
+  std::map<std::string, bool> gone;  // one lookup per connection, not per item
+  for (auto& item : v.get_array()) {
+    auto conn = item.is_object() ? opt(item.get_object(), "connectionID") : std::nullopt;
+    if (conn) {
+      auto it = gone.find(*conn);
+      if (it == gone.end()) it = gone.emplace(*conn, deleted(e, cid, *conn)).first;
+      if (it->second) continue;
+    }
+    if (conn) synced.insert(*conn);
+    out.push_back(item);
+  }
+  return out;
+}
+
+/// Applies one translate_webhook response (sdk/OPS.md) in its own transaction. Connections that
+/// received data or a reconnection are added to `synced`.
+void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, const boost::json::value& raw,
+                    std::set<std::string>& synced) {
   const std::string& cid = c.record.id;
+  const bool data = kind == "accounts" || kind == "externalAccounts" || kind == "balances" || kind == "payments" ||
+                    kind == "paymentsToDelete";
+  const boost::json::value v = data ? boost::json::value(live_items(e, cid, raw, synced)) : raw;
   auto resolve = [&](const std::string& puid) {
     return e.db().read([&](store::ReadTx& tx) -> std::optional<std::string> {
       auto u = store::forwarded_users::find_by_provider_user_id(tx, cid, puid);
       return u ? std::optional<std::string>(u->psu_id) : std::nullopt;
     });
   };
-  if (kind == "accounts" || kind == "externalAccounts" || kind == "balances" || kind == "payments" ||
-      kind == "paymentsToDelete") {
+  if (data) {
     PageBuilder b(ItemOwner{cid, connector_of(cid), std::nullopt, std::nullopt, &e.db().blind_index()}, resolve);
     if (kind == "accounts") b.add_accounts(v, store::account_type::kInternal);
     if (kind == "externalAccounts") b.add_accounts(v, store::account_type::kExternal);
@@ -119,6 +149,12 @@ void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, 
   const auto& o = v.get_object();
   auto at = opt(o, "at").value_or(time::format_rfc3339(util::now_ms()));
   auto connection_id = opt(o, "connectionID");
+  // Deletion is final: a provider event about a deleted connection is acknowledged and ignored
+  // (a new link through the host is the only way back, and it does not come through here).
+  if (connection_id && kind != "userLinkConnections" && deleted(e, cid, *connection_id)) {
+    util::log().info("connector {}: {} about deleted connection {} ignored", cid, kind, *connection_id);
+    return;
+  }
   // The PSU of a connection event: from the connection when known, else from the provider user.
   auto psu_of = [&](store::WriteTx& tx) -> std::optional<std::string> {
     if (connection_id)
@@ -163,6 +199,15 @@ void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, 
     e.db().write([&](store::WriteTx& tx) {
       auto psu = psu_of(tx);
       if (psu && connection_id) activate_connection(tx, c, e.runtime().rules(), *psu, *connection_id, std::nullopt, {});
+    });
+    if (connection_id) synced.insert(*connection_id);
+  } else if (kind == "userConnectionDeleted") {
+    e.db().write([&](store::WriteTx& tx) {
+      if (!connection_id) return;
+      if (auto conn = store::connections::find(tx, cid, *connection_id))
+        remove_connection(tx, cid, conn->psu_id, *connection_id);
+      else
+        store::deleted_connections::mark(tx, cid, *connection_id);
     });
   } else if (kind == "userConnectionDisconnected") {
     e.db().write([&](store::WriteTx& tx) {
@@ -209,6 +254,7 @@ TaskOutcome EngineTasks::webhook(Engine& e, const store::TaskRecord& t) {
   boost::json::object req{{"name", name}, {"webhook", webhook},
                           {"config", config_json(*it, std::string(webhook.at("fullURL").as_string()))}};
   boost::json::value out;
+  std::set<std::string> synced;
   auto r = live->instance->call_json(plugin::Op::TranslateWebhook, boost::json::serialize(req), out,
                                      util::now_ms() + 5 * 60 * 1000);
   if (!r.ok()) {
@@ -218,7 +264,15 @@ TaskOutcome EngineTasks::webhook(Engine& e, const store::TaskRecord& t) {
   if (auto* responses = out.as_object().if_contains("responses"); responses && responses->is_array())
     for (auto& resp : responses->get_array())
       if (resp.is_object())
-        for (auto& [kind, value] : resp.get_object()) apply_response(e, *live, std::string(kind), value);
+        for (auto& [kind, value] : resp.get_object()) apply_response(e, *live, std::string(kind), value, synced);
+  // A delivery that carried a successful sync moves its connections' dataUpdatedAt, as a
+  // completed fetch does.
+  if (!synced.empty())
+    e.db().write([&](store::WriteTx& tx) {
+      for (auto& conn : synced)
+        if (store::connections::find(tx, connector_id, conn))
+          store::connections::set_data_updated_at(tx, connector_id, conn, tx.now());
+    });
   return TaskOutcome::ok();
 }
 

@@ -50,10 +50,38 @@ boost::json::object event_payload(const AccountRecord& a) {
 
 }  // namespace
 
+namespace {
+/// The provider changed what the API shows of a known account (name, default asset, metadata,
+/// e.g. the per-account error Powens reports in metadata): the row takes the new values and raw
+/// payload and SAVED_ACCOUNT is emitted again. Owner, type, connection and createdAt stay those
+/// of the first sighting; a change of the raw payload alone is not written (no visible change).
+void update_if_changed(WriteTx& tx, const AccountRecord& stored, const AccountRecord& a) {
+  if (stored.name == a.name && stored.default_asset == a.default_asset && stored.metadata == a.metadata) return;
+  AccountRecord next = stored;
+  next.name = a.name;
+  next.default_asset = a.default_asset;
+  next.metadata = a.metadata;
+  next.raw_json = a.raw_json;
+  const std::string owner = owner_of(next.psu_id, next.connector_id);
+  SQLite::Statement& s = tx.prepare(
+      "UPDATE accounts SET name = ?, name_index = ?, default_asset = ?, metadata = ?, raw = ? WHERE id = ?");
+  sql::bind_sealed(tx, s, 1, owner, {kTable, "name", next.id}, next.name);
+  if (next.name) sql::bind_blob(s, 2, tx.blind_index().compute(kNameDomain, *next.name));
+  else s.bind(2);
+  sql::bind_opt(s, 3, next.default_asset);
+  s.bind(4, sql::metadata_json(next.metadata));
+  sql::bind_sealed(tx, s, 5, owner, {kTable, "raw", next.id}, next.raw_json);
+  s.bind(6, next.id);
+  s.exec();
+  events::append(tx, event_type::kSavedAccount, event_payload(next));
+}
+}  // namespace
+
 bool insert(WriteTx& tx, const AccountRecord& a) {
-  SQLite::Statement& exists = tx.prepare("SELECT 1 FROM accounts WHERE id = ?");
-  exists.bind(1, a.id);
-  if (exists.executeStep()) return false;  // insert-once: the first sighting wins
+  if (auto stored = get(tx, a.id)) {  // the first sighting keeps the row; later ones update it
+    update_if_changed(tx, *stored, a);
+    return false;
+  }
 
   const std::string owner = owner_of(a.psu_id, a.connector_id);
   SQLite::Statement& s = tx.prepare(

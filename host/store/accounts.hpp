@@ -35,11 +35,12 @@ struct AccountRecord {
 };
 
 namespace accounts {
-/// Inserts unless the id exists (then nothing changes). True when inserted; an insert emits
-/// SAVED_ACCOUNT (payload: the account without name and raw). InvalidReference on unknown
+/// Inserts, or updates a known id when its name, default asset or metadata changed (then raw
+/// too; owner, type, connection and createdAt keep the first sighting's). True when inserted;
+/// an insert or an update emits SAVED_ACCOUNT (payload: the account without name and raw). InvalidReference on unknown
 /// connector/PSU; InvalidValue on a type other than INTERNAL|EXTERNAL|UNKNOWN.
-bool insert(WriteTx& tx, const AccountRecord& a);
 std::optional<AccountRecord> get(Tx& tx, std::string_view id);
+bool insert(WriteTx& tx, const AccountRecord& a);
 /// Filter keys: id reference connector_id type default_asset psu_id open_banking_connection_id
 /// ($match $in $lt $lte $gt $gte, text order; $exists true|false on nullable ones), name
 /// ($match, $in; blind index), metadata[k] ($match).

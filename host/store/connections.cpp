@@ -118,6 +118,19 @@ Page<ConnectionRecord> list(Tx& tx, std::string_view psu_id, std::string_view co
                                      [&](SQLite::Statement& s) { return read_row(tx, s); });
 }
 
+std::vector<std::pair<std::string, std::string>> keys_of_psu(Tx& tx, std::string_view psu_id,
+                                                             std::string_view connector_id) {
+  SQLite::Statement& s = tx.prepare(
+      "SELECT connector_id, connection_id FROM connections WHERE psu_id = ? AND (? = '' OR connector_id = ?) "
+      "ORDER BY sort_id");
+  sql::bind_str(s, 1, psu_id);
+  sql::bind_str(s, 2, connector_id);
+  sql::bind_str(s, 3, connector_id);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (s.executeStep()) out.emplace_back(sql::col_str(s, 0), sql::col_str(s, 1));
+  return out;
+}
+
 std::vector<ConnectionRecord> list_active(Tx& tx, std::string_view connector_id) {
   SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns +
                                     " FROM connections WHERE connector_id = ? AND status = 'ACTIVE' ORDER BY sort_id");

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cx::store {
@@ -50,6 +51,10 @@ void set_data_updated_at(WriteTx& tx, std::string_view connector_id, std::string
 /// A PSU's connections, on one connector or all (connector_id empty). Filter keys:
 /// connection_id, status ($match, $in), metadata[k] ($match).
 Page<ConnectionRecord> list(Tx& tx, std::string_view psu_id, std::string_view connector_id, const PageQuery& q);
+/// Every (connector id, connection id) of a PSU, on one connector or all (connector_id empty),
+/// unpaged: deletions must reach all of them.
+std::vector<std::pair<std::string, std::string>> keys_of_psu(Tx& tx, std::string_view psu_id,
+                                                             std::string_view connector_id);
 /// ACTIVE connections of a connector, oldest first (the engine runs periodic fetches per connection).
 std::vector<ConnectionRecord> list_active(Tx& tx, std::string_view connector_id);
 /// Deletes the connection and the accounts (with their balances) and payments that carry its

@@ -341,6 +341,17 @@ CREATE TABLE webhook_replay_guard (
 CREATE INDEX webhook_replay_guard_by_expiry ON webhook_replay_guard (expires_at);
 )sql";
 
+// Connections deleted through the API or at the provider, so late provider events about them
+// are ignored (deleted_connections.hpp). Gone with the connector.
+constexpr const char* kDeletedConnections = R"sql(
+CREATE TABLE deleted_connections (
+  connector_id TEXT NOT NULL REFERENCES connectors (id) ON DELETE CASCADE,
+  connection_id TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL,
+  PRIMARY KEY (connector_id, connection_id)
+);
+)sql";
+
 // Keyset pages of the scoped or commonly filtered lists seek on (scope, created_at, sort_id)
 // instead of sorting every row of the scope: a balance history, a PSU's connections, the payments
 // and accounts of one connector.
@@ -368,6 +379,7 @@ const std::vector<Migration>& migrations() {
       {5, "accounts of a PSU by creation", kAccountsByPsuCreated},
       {6, "payments by account", kPaymentsByAccount},
       {9, "personal data at rest, webhook replay guard", kPersonalDataAtRest},
+      {10, "deleted connections", kDeletedConnections},
       {11, "keyset list indexes", kListKeysets},
   };
   return all;

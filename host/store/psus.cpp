@@ -94,6 +94,16 @@ std::optional<PsuRecord> get(Tx& tx, std::string_view id) {
   return p;
 }
 
+void merge_metadata(WriteTx& tx, std::string_view id, const Metadata& metadata) {
+  auto p = get(tx, id);
+  if (!p) throw NotFound("payment service user " + std::string(id) + " not found");
+  for (auto& [k, v] : metadata) p->metadata[k] = v;
+  SQLite::Statement& s = tx.prepare("UPDATE psus SET metadata = ? WHERE id = ?");
+  s.bind(1, sql::metadata_json(p->metadata));
+  sql::bind_str(s, 2, id);
+  s.exec();
+}
+
 Page<PsuRecord> list(Tx& tx, const PageQuery& q) {
   auto page = list_page<PsuRecord>(tx, {kColumns, kTable, "", {}}, filter_specs::psus(), q,
                                    [&](SQLite::Statement& s) { return read_row(tx, s); });

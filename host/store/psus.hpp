@@ -43,6 +43,9 @@ void insert(WriteTx& tx, const PsuRecord& p);
 std::optional<PsuRecord> get(Tx& tx, std::string_view id);
 /// Filter keys: id ($match, $in), metadata[k] ($match).
 Page<PsuRecord> list(Tx& tx, const PageQuery& q);
+/// Sets these metadata keys on the PSU (others kept), e.g. what a connector reports about the
+/// PSU's user at the provider (Powens user_id, expires_in). NotFound.
+void merge_metadata(WriteTx& tx, std::string_view id, const Metadata& metadata);
 /// Deletes the PSU and everything that is its (forwarded users, tokens, link attempts,
 /// connections, accounts, balances, payments; bank accounts are unlinked), then destroys its
 /// data key. After the commit and a WAL checkpoint nothing of it can be read back. False when

@@ -45,6 +45,7 @@
 #include "host/store/connections.hpp"
 #include "host/store/connectors.hpp"
 #include "host/store/database.hpp"
+#include "host/store/deleted_connections.hpp"
 #include "host/store/events.hpp"
 #include "host/store/fetch_batch.hpp"
 #include "host/store/fetch_states.hpp"

@@ -121,9 +121,10 @@ Config parse_config(const boost::json::object& c) {
   }
   if (auto s = required_string(c, "endpoint", p)) {
     std::string e = trim_trailing_slashes(*s);
-    if (!is_http_url(e)) p.add("endpoint", "must be an http(s) URL such as https://acme.biapi.pro");
-    else if (e.size() >= 4 && e.compare(e.size() - 4, 4, "/2.0") == 0)
-      p.add("endpoint", "must be the API root without /2.0 (the connector appends it)");
+    // Both documented forms: the API base "https://acme.biapi.pro/2.0" (what the Powens
+    // documentation calls typical) and the bare root; the connector appends /2.0 itself.
+    if (e.size() >= 4 && e.compare(e.size() - 4, 4, "/2.0") == 0) e = trim_trailing_slashes(e.substr(0, e.size() - 4));
+    if (!is_http_url(e)) p.add("endpoint", "must be an http(s) URL such as https://acme.biapi.pro or https://acme.biapi.pro/2.0");
     else cfg.endpoint = e;
   }
   if (auto* v = c.if_contains("maxConnectionsPerLink"); !v || v->is_null()) {

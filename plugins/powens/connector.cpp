@@ -98,9 +98,11 @@ class Connector final : public cx::Connector {
     if (init.expires_in_s) token.expires_at = cx::time::format_rfc3339(host().now_ms() + *init.expires_in_s * 1000);
     json::object metadata{{"user_id", init.user_id},
                           {"expires_in", std::to_string(init.expires_in_s.value_or(0))}};
+    json::object shown = metadata;  // shown on the PSU (docs/providers/powens.md "PSU metadata")
     return json::object{{"providerUserID", init.user_id},
                         {"permanentToken", json::value_from(token)},
-                        {"metadata", std::move(metadata)}};
+                        {"metadata", std::move(metadata)},
+                        {"psuMetadata", std::move(shown)}};
   }
 
   json::value create_user_link(const cx::Call& call) override { return link(call, std::nullopt); }

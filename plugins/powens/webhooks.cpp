@@ -2,6 +2,7 @@
 
 #include "connection_state.hpp"
 #include "mapping.hpp"
+#include "paris_time.hpp"
 #include "precise_json.hpp"
 #include "signature.hpp"
 #include "url.hpp"
@@ -23,7 +24,8 @@ std::vector<cx::WebhookConfig> webhook_configs(const std::string& secret) {
   return {{"USER_DELETED", "/user-deleted", m},
           {"CONNECTION_SYNCED", "/connection-synced", m},
           {"CONNECTION_DELETED", "/connection-deleted", m},
-          {"USER_SYNCED", "/user-synced", m}};
+          {"USER_SYNCED", "/user-synced", m},
+          {"CONNECTION_PENDING_DISCONNECT", "/connection-pending-disconnect", m}};
 }
 
 namespace {
@@ -62,6 +64,8 @@ std::string webhook_body(const json::object& webhook) {
 }
 
 std::string now_utc(const cx::Host& host) { return cx::time::format_rfc3339(host.now_ms()); }
+
+constexpr int64_t kPendingDisconnectDefaultDays = 7;
 
 const std::string kDeletedMark = "~deleted";  // sorts after every "YYYY-MM-DD HH:MM:SS"
 
@@ -146,6 +150,29 @@ void translate_connection(const json::object& connection, std::optional<std::str
   if (!balances.empty()) responses.push_back(cx::webhook::balances(balances));
 }
 
+/// CONNECTION_PENDING_DISCONNECT: the connection as CONNECTION_SYNCED carries it ({user,
+/// connection}) or at the root. The disconnection is expected at connection.expire (Paris time),
+/// else a week from now (the reference's rule for a pending disconnect without a date).
+void translate_pending_disconnect(const json::object& body, const cx::Host& host, json::array& responses) {
+  auto* user = object_member(body, "user");
+  auto* nested = object_member(body, "connection");
+  const json::object& connection = nested ? *nested : body;
+  auto id = id_text(connection.if_contains("id"));
+  if (!id) throw cx::invalid("webhook.body.connection.id", "CONNECTION_PENDING_DISCONNECT has no connection id");
+  auto user_id = user ? id_text(user->if_contains("id")) : std::nullopt;
+  if (!user_id) user_id = id_text(connection.if_contains("id_user"));
+  if (host.state_get(sync_key(*id)) == kDeletedMark) {
+    host.warn("powens: ignoring CONNECTION_PENDING_DISCONNECT for deleted connection " + *id);
+    return;
+  }
+  std::optional<std::string> at;
+  if (auto expire = string_member(connection, "expire")) at = paris_to_rfc3339(*expire);
+  if (!at) at = cx::time::format_rfc3339(host.now_ms() + kPendingDisconnectDefaultDays * 86400000);
+  auto reason = string_member(connection, "error_message");
+  responses.push_back(cx::webhook::connection_pending_disconnect(
+      user_id, *id, *at, reason.value_or("the connection will be disconnected at Powens; renew it through update-link")));
+}
+
 /// The event a request is for: its name, else its config's name, else the URL path suffix.
 std::string event_of(const json::object& request) {
   if (auto n = string_member(request, "name")) return *n;
@@ -155,7 +182,8 @@ std::string event_of(const json::object& request) {
       static const std::map<std::string, std::string> by_path{{"/connection-synced", "CONNECTION_SYNCED"},
                                                               {"/connection-deleted", "CONNECTION_DELETED"},
                                                               {"/user-deleted", "USER_DELETED"},
-                                                              {"/user-synced", "USER_SYNCED"}};
+                                                              {"/user-synced", "USER_SYNCED"},
+                                                              {"/connection-pending-disconnect", "CONNECTION_PENDING_DISCONNECT"}};
       if (auto it = by_path.find(*p); it != by_path.end()) return it->second;
     }
   }
@@ -212,9 +240,10 @@ json::object translate_webhook(const json::object& request, const cx::Host& host
     auto id = id_text(body.if_contains("id"));
     if (!id) throw cx::invalid("webhook.body.id", "CONNECTION_DELETED body has no connection id");
     host.state_put(sync_key(*id), kDeletedMark);
-    responses.push_back(cx::webhook::connection_disconnected(id_text(body.if_contains("id_user")), *id, now_utc(host),
-                                                             "USER_ACTION_NEEDED",
-                                                             std::string("connection deleted at Powens")));
+    // Deleted at Powens: removed with its data, like an API deletion (docs/providers/powens.md).
+    responses.push_back(cx::webhook::connection_deleted(id_text(body.if_contains("id_user")), *id, now_utc(host)));
+  } else if (event == "CONNECTION_PENDING_DISCONNECT") {
+    translate_pending_disconnect(body, host, responses);
   } else if (event == "USER_DELETED") {
     auto id = id_text(body.if_contains("id"));
     if (!id) throw cx::invalid("webhook.body.id", "USER_DELETED body has no user id");

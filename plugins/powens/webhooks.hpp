@@ -1,5 +1,6 @@
 // Powens webhooks: the configs we ask the host for, signature verification, and translation of
-// USER_SYNCED, CONNECTION_SYNCED, CONNECTION_DELETED and USER_DELETED (docs/providers/powens.md §5, §7).
+// USER_SYNCED, CONNECTION_SYNCED, CONNECTION_DELETED, CONNECTION_PENDING_DISCONNECT and
+// USER_DELETED (docs/providers/powens.md §5, §7).
 #pragma once
 
 #include <connectivity/model.hpp>
@@ -13,7 +14,8 @@
 namespace powens {
 
 /// The webhook endpoints: CONNECTION_SYNCED /connection-synced, CONNECTION_DELETED
-/// /connection-deleted, USER_DELETED /user-deleted, USER_SYNCED /user-synced, each with
+/// /connection-deleted, USER_DELETED /user-deleted, USER_SYNCED /user-synced,
+/// CONNECTION_PENDING_DISCONNECT /connection-pending-disconnect, each with
 /// metadata {"secret": secret} (docs/api/formance-v3.md §3.1, plus USER_SYNCED per issue 5).
 std::vector<cx::WebhookConfig> webhook_configs(const std::string& secret);
 

@@ -285,6 +285,14 @@ inline boost::json::object connection_pending_disconnect(std::optional<std::stri
   if (reason) o["reason"] = *reason;
   return {{"userConnectionPendingDisconnect", std::move(o)}};
 }
+/// The connection was deleted at the provider: the host removes it and the data it owns, like an
+/// API deletion, and ignores later events about it.
+inline boost::json::object connection_deleted(std::optional<std::string> provider_user_id, std::string connection_id,
+                                              std::string at) {
+  boost::json::object o{{"connectionID", connection_id}, {"at", at}};
+  if (provider_user_id) o["providerUserID"] = *provider_user_id;
+  return {{"userConnectionDeleted", std::move(o)}};
+}
 }  // namespace webhook
 
 }  // namespace cx

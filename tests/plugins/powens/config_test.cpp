@@ -63,7 +63,7 @@ TEST_CASE("config: invalid values are named, with every problem in the message")
                           {"configurationToken", "   "},
                           {"domain", "acme/evil"},
                           {"endpoint", "ftp://acme"},
-                          {"endpoint", "https://acme.biapi.pro/2.0"},
+                          {"endpoint", "https:///2.0"},
                           {"maxConnectionsPerLink", 0},
                           {"maxConnectionsPerLink", "two"},
                           {"pageSize", 0},
@@ -111,4 +111,18 @@ TEST_CASE("install: accounts per connection with balances, payments and counterp
   CHECK(children == std::vector<std::string>{"FETCH_BALANCES", "FETCH_PAYMENTS", "FETCH_EXTERNAL_ACCOUNTS"});
   CHECK(wf[1].as_object().at("taskType") == "CREATE_WEBHOOKS");
   CHECK(wf[1].as_object().at("periodically") == false);
+}
+
+TEST_CASE("config: the endpoint is accepted as the API base (.../2.0) and as the bare root") {
+  for (const char* endpoint : {"https://acme.biapi.pro/2.0", "https://acme.biapi.pro/2.0/", "https://acme.biapi.pro",
+                               "https://acme.biapi.pro/"}) {
+    INFO(endpoint);
+    auto cfg = valid_config();
+    cfg["endpoint"] = endpoint;
+    Fixture f(cfg);
+    REQUIRE(f.d().create_code() == CX_OK);
+    f.host.push_response(200, R"({"auth_token":"perm-abc","type":"permanent","id_user":42,"expires_in":null})");
+    f.d().call_ok(&cx_connector::create_user, R"({"psu":{"id":"psu-1","name":"Jeanne"}})"sv);
+    CHECK(f.host.requests().at(0).url == "https://acme.biapi.pro/2.0/auth/init");
+  }
 }

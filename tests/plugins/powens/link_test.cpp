@@ -51,6 +51,9 @@ TEST_CASE("create_user: /auth/init with client credentials -> permanent token, u
   CHECK(out.at("permanentToken").at("expiresAt") == "2023-11-14T23:13:20Z");
   CHECK(out.at("metadata").at("user_id") == "42");
   CHECK(out.at("metadata").at("expires_in") == "3600");
+  // Shown on the PSU, as the Powens page says.
+  CHECK(out.at("psuMetadata").at("user_id") == "42");
+  CHECK(out.at("psuMetadata").at("expires_in") == "3600");
 
   f.host.push_response(200, R"({"auth_token":"perm-def","type":"permanent","id_user":43,"expires_in":null})");
   auto out2 = f.d().call_ok(&cx_connector::create_user, R"({"psu":{"id":"psu-2"}})"sv).as_object();

@@ -64,6 +64,34 @@ TEST_CASE("create_webhooks: HMAC auth with the configuration token, one config p
   CHECK(paths.at("USER_DELETED") == "/user-deleted");
   CHECK(paths.at("CONNECTION_SYNCED") == "/connection-synced");
   CHECK(paths.at("CONNECTION_DELETED") == "/connection-deleted");
+  CHECK(paths.at("CONNECTION_PENDING_DISCONNECT") == "/connection-pending-disconnect");
+}
+
+TEST_CASE("CONNECTION_PENDING_DISCONNECT is a pending disconnect at the consent's expiry, else a week ahead") {
+  Fixture f;
+  f.host.now_ms = 1719835200000;  // 2024-07-01T12:00:00Z
+  auto nested = f.d().call_ok(&cx_connector::translate_webhook,
+                              translate_req("CONNECTION_PENDING_DISCONNECT",
+                                            R"({"user":{"id":42},"connection":{"id":7,"id_user":42,"state":null,)"
+                                            R"("expire":"2024-07-05 10:00:00","error_message":"consent ends"}})"));
+  REQUIRE(nested.at("responses").as_array().size() == 1);
+  auto* p = response_with(nested, "userConnectionPendingDisconnect");
+  REQUIRE(p != nullptr);
+  CHECK(p->at("connectionID") == "7");
+  CHECK(p->at("providerUserID") == "42");
+  CHECK(p->at("at") == "2024-07-05T08:00:00Z");
+  CHECK(p->at("reason") == "consent ends");
+  // The connection at the root, no expiry: a week from now. Chosen by the URL path alone too.
+  json::object by_path{{"webhook", webhook(R"({"id":8,"id_user":42})", json::object{})},
+                       {"config", config("", "/connection-pending-disconnect")}};
+  by_path.at("config").as_object().erase("name");
+  auto root = f.d().call_ok(&cx_connector::translate_webhook, by_path);
+  auto* q = response_with(root, "userConnectionPendingDisconnect");
+  REQUIRE(q != nullptr);
+  CHECK(q->at("connectionID") == "8");
+  CHECK(q->at("at") == "2024-07-08T12:00:00Z");
+  auto bad = f.d().call(&cx_connector::translate_webhook, translate_req("CONNECTION_PENDING_DISCONNECT", R"({"user":{"id":42}})"));
+  CHECK(bad.code == CX_ERR_INVALID_ARGUMENT);
 }
 
 TEST_CASE("verify_webhook: a valid signature passes and yields an idempotency key") {
@@ -248,9 +276,11 @@ TEST_CASE("CONNECTION_DELETED, USER_DELETED and USER_SYNCED") {
   Fixture f;
   auto del = f.d().call_ok(&cx_connector::translate_webhook,
                            translate_req("CONNECTION_DELETED", R"({"id":7,"id_user":42,"state":null})"));
-  auto& d = response_with(del, "userConnectionDisconnected")->as_object();
+  // Deleted at Powens: the host deletes it with its data, it is not merely disconnected.
+  CHECK(response_with(del, "userConnectionDisconnected") == nullptr);
+  auto& d = response_with(del, "userConnectionDeleted")->as_object();
   CHECK(d.at("connectionID") == "7");
-  CHECK(d.at("errorType") == "USER_ACTION_NEEDED");
+  CHECK(d.at("providerUserID") == "42");
   // A late CONNECTION_SYNCED for the deleted connection is ignored.
   auto late = f.d().call_ok(&cx_connector::translate_webhook,
                             translate_req("CONNECTION_SYNCED", synced_body("null", "2030-01-01 00:00:00", "")));

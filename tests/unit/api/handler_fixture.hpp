@@ -36,6 +36,9 @@ class FakeBackend : public Backend {
   RedirectOutput redirect{std::string("https://app.example/done")};
   std::string installed_id;
 
+  std::string webhook_base_url(const std::string& connector_id) const override {
+    return "https://cx.example/api/payments/v3/connectors/webhooks/" + connector_id;
+  }
   std::vector<PluginInfo> plugins() const override {
     return {PluginInfo{"generic", "1.0.0", CX_ABI_VERSION,
                        CX_CAP_FETCH_ACCOUNTS | CX_CAP_FETCH_PAYMENTS | CX_CAP_ALLOW_ACCOUNT_CREATION,

@@ -143,3 +143,24 @@ TEST_CASE("a path ID that is a non-canonical encoding of a known connector still
   std::string spaced = b64("{ \"Reference\": \"" + cid.reference + "\", \"Provider\": \"powens\" }");
   CHECK(f.get("/api/payments/v3/connectors/" + spaced + "/config").status == 200);
 }
+
+TEST_CASE("per-connector webhooks: the URLs to register at the provider, without secrets") {
+  Fixture f;
+  std::string id = f.add_connector("powens", "main");
+  f.db->write([&](cx::store::WriteTx& tx) {
+    cx::store::webhook_configs::put(tx, {{id, "CONNECTION_SYNCED", "/connection-synced", {{"secret", "hush-123"}}, 0},
+                                         {id, "CONNECTION_DELETED", "/connection-deleted", {{"secret", "hush-123"}}, 0}});
+  });
+  auto r = f.get("/api/payments/v3/connectors/" + id + "/webhooks");
+  REQUIRE(r.status == 200);
+  std::map<std::string, std::string> urls;
+  auto body = r.json();
+  for (auto& h : body.at("data").as_array())
+    urls[std::string(h.at("name").as_string())] = std::string(h.at("url").as_string());
+  CHECK(urls.size() == 2);
+  CHECK(urls.at("CONNECTION_SYNCED") == "https://cx.example/api/payments/v3/connectors/webhooks/" + id + "/connection-synced");
+  CHECK(urls.at("CONNECTION_DELETED") == "https://cx.example/api/payments/v3/connectors/webhooks/" + id + "/connection-deleted");
+  CHECK(r.body.find("hush-123") == std::string::npos);
+  std::string unknown = cx::ids::encode(cx::ids::ConnectorID{"powens", cx::util::uuid_v4()});
+  CHECK(f.get("/api/payments/v3/connectors/" + unknown + "/webhooks").status == 404);
+}

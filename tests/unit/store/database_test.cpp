@@ -3,8 +3,6 @@
 #include "host/store/migrations.hpp"
 #include "test_support.hpp"
 
-#include "host/store/migrations.hpp"
-
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -34,7 +32,7 @@ TEST_CASE("an empty directory migrates to the latest schema, and reopening chang
     for (const char* t : {"connectors", "psus", "forwarded_users", "provider_tokens", "link_attempts", "connections",
                           "accounts", "balances", "payments", "payment_adjustments", "bank_accounts",
                           "webhook_configs", "received_webhooks", "fetch_states", "plugin_state", "tasks",
-                          "schedules", "schedule_instances", "events", "data_keys", "keyring"})
+                          "schedules", "schedule_instances", "events", "data_keys", "keyring", "deleted_connections"})
       CHECK_NOTHROW(count(*db, t));
     db->write([](WriteTx& tx) { connectors::insert(tx, connector("c1")); });
   }
