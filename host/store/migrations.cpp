@@ -308,6 +308,11 @@ CREATE INDEX payments_by_source ON payments (source_account_id, created_at, sort
 CREATE INDEX payments_by_destination ON payments (destination_account_id, created_at, sort_id) WHERE destination_account_id IS NOT NULL;
 )sql";
 
+// The open runs of a schedule (the scheduler skips a tick while one is in flight).
+constexpr const char* kOpenScheduleInstances = R"sql(
+CREATE INDEX schedule_instances_open ON schedule_instances (schedule_id) WHERE terminated = 0;
+)sql";
+
 bool has_table(SQLite::Database& db, const char* name) {
   SQLite::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   s.bind(1, name);
@@ -324,6 +329,7 @@ const std::vector<Migration>& migrations() {
       {4, "accounts, balances, payments", kLedger},
       {5, "accounts of a PSU by creation", kAccountsByPsuCreated},
       {6, "payments by account", kPaymentsByAccount},
+      {8, "open schedule instances", kOpenScheduleInstances},
   };
   return all;
 }
