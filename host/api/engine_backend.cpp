@@ -158,7 +158,8 @@ Result<RedirectOutput> EngineBackend::handle_redirect(const InboundInput& in) {
 
 std::map<std::string, int64_t> EngineBackend::task_counts() const {
   auto st = engine_.stats();
-  return {{"running", st.running}, {"succeeded", st.succeeded}, {"failed", st.failed}, {"retried", st.retried}};
+  return {{"running", st.running}, {"succeeded", st.succeeded}, {"failed", st.failed}, {"retried", st.retried},
+          {"skipped", st.skipped}};
 }
 
 }  // namespace cx::api

@@ -15,6 +15,7 @@ Engine::Engine(store::Database& db, plugin::Registry& registry, EngineOptions op
   wo.workers = options_.workers;
   wo.lease_ms = options_.lease_ms;
   wo.max_backoff_ms = options_.max_backoff_ms;
+  wo.max_attempts = options_.max_attempts;
   wo.webhook_retention_ms = options_.webhook_retention_ms;
   workers_ = std::make_unique<WorkerPool>(db_, wo, [this](const store::TaskRecord& t) { return run_task(t); });
 }
@@ -37,10 +38,16 @@ void Engine::count_ingest(const store::FetchedPageResult& r) {
 void Engine::start() {
   runtime_.load_all();
   // Only one daemon serves a data directory, so every lease still held belongs to a process that
-  // is gone: its tasks are due again now rather than when their leases expire.
-  db_.write([](store::WriteTx& tx) {
-    tx.exec("UPDATE tasks SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner IS NOT NULL");
+  // is gone, and stopped while the task ran (a clean stop releases its leases): the run counts as
+  // an attempt and the task waits its backoff, or fails past the cap, so a task that crashes the
+  // daemon cannot crash it again at once after each restart.
+  auto [failed, delayed] = db_.write([&](store::WriteTx& tx) {
+    return store::tasks::recover_interrupted(tx, workers_->options().max_attempts,
+                                             [&](int attempts) { return workers_->backoff_for(attempts); });
   });
+  if (failed + delayed > 0)
+    util::log().warn("{} task(s) were interrupted by an unclean stop: {} held back for their backoff, {} failed "
+                     "after too many attempts", failed + delayed, delayed, failed);
   workers_->start();
 }
 

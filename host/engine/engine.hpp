@@ -28,6 +28,7 @@ struct EngineOptions {
   int fetch_page_size = 100;
   int64_t lease_ms = 60000;
   int64_t max_backoff_ms = 100000;
+  int max_attempts = 10;  ///< runs per task before it is FAILED for good (kept across restarts)
   int64_t webhook_retention_ms = 7LL * 24 * 3600 * 1000;  ///< see WorkerOptions
   /// A webhook whose signature date (verify_webhook's signedAt) is further than this from now,
   /// either way, is refused; a verified delivery's key is kept at least as long (replay guard).

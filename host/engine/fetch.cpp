@@ -11,6 +11,10 @@
 namespace cx::engine {
 
 namespace {
+struct LeaseLost : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 constexpr int kMaxPages = 1000000;  // a plugin that never stops saying hasMore is cut off
 constexpr int64_t kFetchCallTimeoutMs = 5 * 60 * 1000;
 
@@ -94,6 +98,9 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
   if (gone) return TaskOutcome::ok();  // parent account or connection removed meanwhile: nothing to fetch
 
   ItemOwner owner{connector_id, connector, psu_id, connection_id, &e.db().blind_index()};
+  // Logs and errors name the connector as operators know it, not by its 150-character id.
+  const std::string connector_label = "connector " + live->record.name + " (" + live->record.provider + ")";
+  const std::string op_label = plugin::op_name(*op);
   for (int page = 0; page < kMaxPages; ++page) {
     if (pool.stopping()) return TaskOutcome::retry(boost::json::object{{"message", "daemon stopping"}});
     boost::json::object req{{"state", state}, {"fromPayload", from_payload}, {"pageSize", e.options().fetch_page_size}};
@@ -105,6 +112,9 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
     }
     if (!out.is_object()) return TaskOutcome::failed(boost::json::object{{"message", "fetch response is not an object"}});
     auto& o = out.get_object();
+    // Another worker may run this task now: store nothing more (the run is retried under its lease).
+    if (pool.lease_lost(t.id))
+      return TaskOutcome::retry(boost::json::object{{"message", "lease lost while " + op_label + " ran"}});
 
     PageBuilder b(owner);
     if (auto* v = o.if_contains("accounts")) b.add_accounts(*v, store::account_type::kInternal);
@@ -116,8 +126,14 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
     fp.state_key = state_key;
     fp.new_state = o.contains("newState") ? o.at("newState") : boost::json::value(nullptr);
     const bool has_more = o.contains("hasMore") && o.at("hasMore").is_bool() && o.at("hasMore").get_bool();
+    // hasMore with the state it was given would ask for the same page forever.
+    if (has_more && fp.new_state == state)
+      return TaskOutcome::failed(boost::json::object{
+          {"message", op_label + " of " + connector_label + " returned hasMore: true with an unchanged newState"},
+          {"op", op_label}});
 
     store::FetchedPageResult stored;
+    try {
     e.db().write([&](store::WriteTx& tx) {
       stored = store::store_fetched_page(tx, fp);
       // Each item spawns its child tasks once: the ids derive from this task and the item.
@@ -162,8 +178,13 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
             store::plugin_state::put(tx, connector_id, parent_key(c.id), boost::json::serialize(item));
         }
       }
-      store::tasks::extend_lease(tx, t.id, pool.owner(), tx.now(), e.options().lease_ms);
+      // Committing the page and renewing the lease are one: a page whose lease was lost is not stored.
+      if (!store::tasks::extend_lease(tx, t.id, pool.owner(), tx.now(), e.options().lease_ms))
+        throw LeaseLost("lease of task " + t.id + " lost before its page was stored");
     });
+    } catch (const LeaseLost& lost) {
+      return TaskOutcome::retry(boost::json::object{{"message", lost.what()}});
+    }
     e.count_ingest(stored);
     state = fp.new_state;
     if (!next_tasks.empty() && !b.account_items().empty()) pool.notify();

@@ -79,6 +79,7 @@ void WorkerPool::start() {
   stopping_ = false;
   for (int i = 0; i < std::max(1, options_.workers); ++i) threads_.emplace_back([this] { work_loop(); });
   threads_.emplace_back([this] { schedule_loop(); });
+  threads_.emplace_back([this] { renew_loop(); });
 }
 
 void WorkerPool::stop() {
@@ -91,7 +92,52 @@ void WorkerPool::stop() {
 
 void WorkerPool::notify() const { cv_.notify_all(); }
 
-WorkerPool::Stats WorkerPool::stats() const { return Stats{succeeded_, failed_, retried_, running_}; }
+WorkerPool::Stats WorkerPool::stats() const { return Stats{succeeded_, failed_, retried_, running_, skipped_}; }
+
+int64_t WorkerPool::backoff_for(int attempts) const { return backoff_ms(attempts, options_.max_backoff_ms, 0); }
+
+bool WorkerPool::lease_lost(const std::string& task_id) const {
+  std::lock_guard lock(flight_mu_);
+  auto it = in_flight_.find(task_id);
+  return it != in_flight_.end() && it->second;
+}
+
+void WorkerPool::renew_loop() {
+  const int64_t every = std::max<int64_t>(50, options_.lease_ms / 3);
+  int64_t next = steady_ms() + every;
+  while (!stopping_) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, next - steady_ms())),
+                   [&] { return stopping_.load(); });
+    }
+    if (stopping_) break;
+    if (steady_ms() < next) continue;  // woken early by notify()
+    next = steady_ms() + every;
+    std::vector<std::string> ids;
+    {
+      std::lock_guard lock(flight_mu_);
+      for (auto& [id, lost] : in_flight_)
+        if (!lost) ids.push_back(id);
+    }
+    for (auto& id : ids) {
+      bool held = true;
+      try {
+        held = db_.write([&](store::WriteTx& tx) {
+          return store::tasks::extend_lease(tx, id, owner_, tx.now(), options_.lease_ms);
+        });
+      } catch (const std::exception& e) {
+        util::log().error("task {}: renewing its lease failed: {}", id, e.what());
+        continue;  // the lease still has two thirds of its time: the next round may succeed
+      }
+      std::lock_guard lock(flight_mu_);
+      auto it = in_flight_.find(id);
+      if (it == in_flight_.end() || held) continue;
+      it->second = true;
+      util::log().error("task {}: lease lost while it ran; its run stops before storing more", id);
+    }
+  }
+}
 
 void WorkerPool::work_loop() {
   while (!stopping_) {
@@ -111,11 +157,19 @@ void WorkerPool::work_loop() {
     }
     for (auto& t : leased) {
       ++running_;
+      {
+        std::lock_guard lock(flight_mu_);
+        in_flight_[t.id] = false;
+      }
       TaskOutcome o;
       try {
         o = handler_(t);
       } catch (const std::exception& e) {
         o = TaskOutcome::failed(boost::json::object{{"message", e.what()}});
+      }
+      {
+        std::lock_guard lock(flight_mu_);
+        in_flight_.erase(t.id);
       }
       --running_;
       try {
@@ -129,9 +183,22 @@ void WorkerPool::work_loop() {
   }
 }
 
-void WorkerPool::finish(const store::TaskRecord& t, const TaskOutcome& o) {
+void WorkerPool::finish(const store::TaskRecord& t, const TaskOutcome& given) {
   auto instance = schedule_instance_of(t);
+  TaskOutcome o = given;
+  const bool released = o.kind == TaskOutcome::Kind::Retry && stopping_;
+  if (o.kind == TaskOutcome::Kind::Retry && !released && t.attempts >= options_.max_attempts) {
+    boost::json::object e = o.error.is_object() ? o.error.get_object() : boost::json::object{};
+    e["message"] = "gave up after " + std::to_string(t.attempts) + " attempts: " + message_of(o.error);
+    e["attempts"] = t.attempts;
+    o = TaskOutcome::failed(std::move(e));
+  }
   db_.write([&](store::WriteTx& tx) {
+    if (released) {
+      // Stopping is not the task's fault: the run does not count as an attempt.
+      store::tasks::release(tx, t.id, owner_);
+      return;
+    }
     switch (o.kind) {
       case TaskOutcome::Kind::Succeeded:
         store::tasks::complete(tx, t.id, owner_, o.created_object_id);
@@ -143,8 +210,7 @@ void WorkerPool::finish(const store::TaskRecord& t, const TaskOutcome& o) {
         break;
       case TaskOutcome::Kind::Retry:
         store::tasks::retry_at(tx, t.id, owner_,
-                               tx.now() + (stopping_ ? 0 : backoff_ms(t.attempts, options_.max_backoff_ms, o.retry_after_ms)),
-                               o.error);
+                               tx.now() + backoff_ms(t.attempts, options_.max_backoff_ms, o.retry_after_ms), o.error);
         break;
     }
   });
@@ -159,6 +225,29 @@ void WorkerPool::finish(const store::TaskRecord& t, const TaskOutcome& o) {
       if (!stopping_) util::log().info("task {} ({}) will retry: {}", t.type, t.id, message_of(o.error));
       break;
   }
+}
+
+std::string schedule_task_id(const store::ScheduleRecord& s, const std::string& instance_id) {
+  auto connector = ids::decode_connector_id(s.connector_id);
+  std::string reference = std::string(s.task.as_object().at("reference").as_string()) + "-" + instance_id;
+  return connector ? ids::encode(ids::ScopedID{*connector, reference}) : reference;
+}
+
+bool WorkerPool::run_in_flight(store::WriteTx& tx, const store::ScheduleRecord& s) {
+  bool in_flight = false;
+  for (auto& instance : store::schedule_instances::open_ids(tx, s.id)) {
+    auto task = store::tasks::get(tx, schedule_task_id(s, instance));
+    if (task && task->status == store::task_status::kProcessing) {
+      in_flight = true;
+      continue;
+    }
+    // Its task is gone (removed with a reset) or ended without closing the run: close it now
+    // so the schedule is not blocked for good.
+    store::schedule_instances::terminate(tx, instance, task && task->status == store::task_status::kFailed
+                                                           ? std::optional<std::string>("task failed")
+                                                           : std::nullopt);
+  }
+  return in_flight;
 }
 
 void WorkerPool::schedule_loop() {
@@ -179,8 +268,16 @@ void WorkerPool::schedule_loop() {
       for (auto& s : due) {
         db_.write([&](store::WriteTx& tx) {
           int64_t now = tx.now();
+          int64_t jitter_cap = std::min<int64_t>(s.period_ms / 2, 5 * 60 * 1000);
+          int64_t next_run = now + s.period_ms + static_cast<int64_t>(jitter_cap * unit_random());
           if (plugin::FaultBook::get().quarantined(s.connector_id)) {  // paused: no run until lifted
             store::schedules::set_next_run(tx, s.id, now + std::min<int64_t>(s.period_ms, 60000));
+            return;
+          }
+          if (run_in_flight(tx, s)) {
+            ++skipped_;
+            store::schedules::set_next_run(tx, s.id, next_run);
+            util::log().info("schedule {}: tick skipped, its last run is still in flight", s.id);
             return;
           }
           std::string instance_id = util::uuid_v4();
@@ -188,17 +285,14 @@ void WorkerPool::schedule_loop() {
                                                                                false, std::nullopt, std::nullopt});
           const auto& spec = s.task.as_object();
           store::TaskRecord t;
-          auto connector = ids::decode_connector_id(s.connector_id);
-          std::string reference = std::string(spec.at("reference").as_string()) + "-" + instance_id;
-          t.id = connector ? ids::encode(ids::ScopedID{*connector, reference}) : reference;
+          t.id = schedule_task_id(s, instance_id);
           t.type = std::string(spec.at("type").as_string());
           t.connector_id = s.connector_id;
           auto payload = spec.at("payload").as_object();
           payload["scheduleInstanceID"] = instance_id;
           t.payload = payload;
           store::tasks::enqueue(tx, t);
-          int64_t jitter_cap = std::min<int64_t>(s.period_ms / 2, 5 * 60 * 1000);
-          store::schedules::set_next_run(tx, s.id, now + s.period_ms + static_cast<int64_t>(jitter_cap * unit_random()));
+          store::schedules::set_next_run(tx, s.id, next_run);
         });
       }
       if (!due.empty()) notify();

@@ -2,6 +2,15 @@
 // tasks. A task handler returns a TaskOutcome; the pool records it (complete / fail / retry with
 // exponential backoff and jitter: 1 s doubling to the cap, Retry-After honoured) and ends the
 // task's schedule instance when it finishes.
+//
+// Discipline (why each rule exists):
+// - a schedule never has two runs in flight: a tick that finds its last run still open is skipped
+//   and counted (Stats::skipped), so a storm of retries cannot pile up runs of one schedule;
+// - the lease of every running task is renewed every lease_ms / 3 while its handler runs, so a
+//   slow op never lets another worker lease the same task; a handler sees lease_lost() when the
+//   renewal failed and must stop before storing anything;
+// - a task gets at most max_attempts runs; the count is in the store, and a run a previous process
+//   left half-done counts, so a task that crashes the daemon is held back, then failed.
 #pragma once
 
 #include "host/store/store.hpp"
@@ -11,6 +20,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -37,6 +47,7 @@ struct WorkerOptions {
   int64_t lease_ms = 60000;
   int64_t max_backoff_ms = 100000;
   int64_t idle_poll_ms = 200;  ///< longest sleep between queue checks
+  int max_attempts = 10;       ///< runs per task before it is FAILED for good
   /// Received webhook bodies older than this are deleted (checked at start, then hourly).
   int64_t webhook_retention_ms = 7LL * 24 * 3600 * 1000;
 };
@@ -46,6 +57,7 @@ class WorkerPool {
   using Handler = std::function<TaskOutcome(const store::TaskRecord&)>;
   struct Stats {
     int64_t succeeded = 0, failed = 0, retried = 0, running = 0;
+    int64_t skipped = 0;  ///< schedule ticks skipped because the schedule's last run was in flight
   };
 
   WorkerPool(store::Database& db, WorkerOptions options, Handler handler);
@@ -60,10 +72,19 @@ class WorkerPool {
   /// This process's lease owner id.
   const std::string& owner() const { return owner_; }
   Stats stats() const;
+  /// True when this pool could not renew the lease of running task `task_id`: another worker may
+  /// run it now, so its handler must stop without storing more.
+  bool lease_lost(const std::string& task_id) const;
+  /// Backoff before the next run of a task interrupted after `attempts` runs (used at start).
+  int64_t backoff_for(int attempts) const;
+  const WorkerOptions& options() const { return options_; }
 
  private:
   void work_loop();
   void schedule_loop();
+  void renew_loop();
+  /// True when the schedule's last run is still in flight; closes runs whose task is gone.
+  bool run_in_flight(store::WriteTx& tx, const store::ScheduleRecord& s);
   void finish(const store::TaskRecord& t, const TaskOutcome& o);
   /// Returns freed heap to the OS, at most every kTrimIntervalMs, and once when work stops (then
   /// also the store's page caches).
@@ -77,7 +98,9 @@ class WorkerPool {
   std::mutex mu_;
   mutable std::condition_variable cv_;
   std::vector<std::thread> threads_;
-  std::atomic<int64_t> succeeded_{0}, failed_{0}, retried_{0}, running_{0};
+  std::atomic<int64_t> succeeded_{0}, failed_{0}, retried_{0}, running_{0}, skipped_{0};
+  mutable std::mutex flight_mu_;
+  std::map<std::string, bool> in_flight_;  ///< running task id → lease lost
   std::atomic<int64_t> last_trim_ms_{0};
   std::atomic<bool> trimmed_since_work_{true};
 };
@@ -85,5 +108,9 @@ class WorkerPool {
 /// Backoff before attempt n+1 (n ≥ 1): 1 s · 2^(n-1) capped at cap_ms, times a jitter in
 /// [0.8, 1.2], and never less than retry_after_ms.
 int64_t backoff_ms(int attempts, int64_t cap_ms, int64_t retry_after_ms);
+
+/// The id of the task a schedule run enqueues (derived from the schedule's task reference and the
+/// run's instance id, so the scheduler can find a run's task again).
+std::string schedule_task_id(const store::ScheduleRecord& s, const std::string& instance_id);
 
 }  // namespace cx::engine

@@ -308,6 +308,11 @@ CREATE INDEX payments_by_source ON payments (source_account_id, created_at, sort
 CREATE INDEX payments_by_destination ON payments (destination_account_id, created_at, sort_id) WHERE destination_account_id IS NOT NULL;
 )sql";
 
+// The open runs of a schedule (the scheduler skips a tick while one is in flight).
+constexpr const char* kOpenScheduleInstances = R"sql(
+CREATE INDEX schedule_instances_open ON schedule_instances (schedule_id) WHERE terminated = 0;
+)sql";
+
 // Personal data at rest (sealed_metadata.hpp, references.hpp), and the webhook replay guard
 // (webhook_replay.hpp). Personal data: metadata values sealed beside the
 // clear public pairs, with blind index entries that go with their row; the PSU's locale sealed
@@ -378,6 +383,7 @@ const std::vector<Migration>& migrations() {
       {4, "accounts, balances, payments", kLedger},
       {5, "accounts of a PSU by creation", kAccountsByPsuCreated},
       {6, "payments by account", kPaymentsByAccount},
+      {8, "open schedule instances", kOpenScheduleInstances},
       {9, "personal data at rest, webhook replay guard", kPersonalDataAtRest},
       {10, "deleted connections", kDeletedConnections},
       {11, "keyset list indexes", kListKeysets},

@@ -180,6 +180,15 @@ void terminate(WriteTx& tx, std::string_view id, const std::optional<std::string
   if (s.exec() == 0) throw NotFound("schedule instance " + std::string(id) + " not found");
 }
 
+std::vector<std::string> open_ids(Tx& tx, std::string_view schedule_id) {
+  SQLite::Statement& s = tx.prepare(
+      "SELECT id FROM schedule_instances WHERE schedule_id = ? AND terminated = 0 ORDER BY sort_id");
+  sql::bind_str(s, 1, schedule_id);
+  std::vector<std::string> out;
+  while (s.executeStep()) out.push_back(sql::col_str(s, 0));
+  return out;
+}
+
 Page<ScheduleInstanceRecord> list(Tx& tx, std::string_view schedule_id, const PageQuery& q) {
   return list_page<ScheduleInstanceRecord>(
       tx, {kColumns, "schedule_instances", "schedule_id = ?", {std::string(schedule_id)}},

@@ -63,6 +63,8 @@ void insert(WriteTx& tx, const ScheduleInstanceRecord& i);
 std::optional<ScheduleInstanceRecord> get(Tx& tx, std::string_view id);
 /// Marks the run finished now, with an error when it failed.
 void terminate(WriteTx& tx, std::string_view id, const std::optional<std::string>& error);
+/// The ids of a schedule's runs not terminated yet (oldest first).
+std::vector<std::string> open_ids(Tx& tx, std::string_view schedule_id);
 /// A schedule's runs, newest first (no filter keys).
 Page<ScheduleInstanceRecord> list(Tx& tx, std::string_view schedule_id, const PageQuery& q);
 }  // namespace schedule_instances

@@ -120,6 +120,42 @@ bool retry_at(WriteTx& tx, std::string_view id, std::string_view owner, int64_t 
   return s.exec() > 0;
 }
 
+bool release(WriteTx& tx, std::string_view id, std::string_view owner) {
+  SQLite::Statement& s = tx.prepare(
+      std::string("UPDATE tasks SET attempts = MAX(attempts - 1, 0), next_run_at = ?, lease_owner = NULL, "
+                  "lease_expires_at = NULL, updated_at = ?") +
+      kHeld);
+  s.bind(1, tx.now());
+  s.bind(2, tx.now());
+  bind_held(s, 3, id, owner);
+  return s.exec() > 0;
+}
+
+std::pair<int, int> recover_interrupted(WriteTx& tx, int max_attempts,
+                                        const std::function<int64_t(int attempts)>& backoff_ms) {
+  std::vector<std::pair<std::string, int>> held;
+  {
+    SQLite::Statement& s =
+        tx.prepare("SELECT id, attempts FROM tasks WHERE status = 'PROCESSING' AND lease_owner IS NOT NULL");
+    while (s.executeStep()) held.emplace_back(sql::col_str(s, 0), s.getColumn(1).getInt());
+  }
+  int failed = 0, delayed = 0;
+  const int64_t now = tx.now();
+  for (auto& [id, attempts] : held) {
+    std::string message = "interrupted: the daemon stopped while this task ran (attempt " + std::to_string(attempts) + ")";
+    boost::json::object error{{"message", message}, {"attempts", attempts}};
+    if (attempts >= max_attempts) {
+      error["message"] = message + "; gave up after " + std::to_string(attempts) + " attempts";
+      fail(tx, id, "", error);
+      ++failed;
+    } else {
+      retry_at(tx, id, "", now + backoff_ms(attempts), error);
+      ++delayed;
+    }
+  }
+  return {failed, delayed};
+}
+
 std::optional<TaskRecord> get(Tx& tx, std::string_view id) {
   SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM tasks WHERE id = ?");
   sql::bind_str(s, 1, id);

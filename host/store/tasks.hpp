@@ -10,6 +10,8 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <utility>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +60,15 @@ bool fail(WriteTx& tx, std::string_view id, std::string_view owner, const boost:
 /// Stays PROCESSING, lease dropped, due again at next_run_at (UTC ms), error recorded.
 bool retry_at(WriteTx& tx, std::string_view id, std::string_view owner, int64_t next_run_at,
               const boost::json::value& error);
+/// Drops the lease without counting the run as an attempt (attempts -= 1) and makes the task
+/// due now: the daemon is stopping and the run ended early through no fault of the task.
+bool release(WriteTx& tx, std::string_view id, std::string_view owner);
+/// At start, for the tasks whose lease a previous process still held (it stopped uncleanly while
+/// they ran, possibly because of them): each whose attempts reached max_attempts becomes FAILED;
+/// every other one stays held back until now + backoff(attempts) (UTC ms), so a task that crashes
+/// the daemon does not run again at once after each restart. Returns {failed, delayed}.
+std::pair<int, int> recover_interrupted(WriteTx& tx, int max_attempts,
+                                        const std::function<int64_t(int attempts)>& backoff_ms);
 std::optional<TaskRecord> get(Tx& tx, std::string_view id);
 /// The earliest next_run_at among PROCESSING tasks (a worker's sleep bound), or nullopt.
 std::optional<int64_t> next_due_at(Tx& tx);

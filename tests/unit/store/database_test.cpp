@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "host/store/migrations.hpp"
+
 #include <SQLiteCpp/Database.h>
 
 #include <thread>

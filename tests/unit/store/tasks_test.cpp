@@ -148,3 +148,51 @@ TEST_CASE("the outbox hands events out in order, once published they can be drop
   auto seq = db->write([](WriteTx& tx) { return events::append(tx, "E", nullptr); });
   CHECK(seq == rest.back().seq + 1);
 }
+
+TEST_CASE("a run an unclean stop interrupted counts: held back for its backoff, failed past the cap") {
+  TempDir dir;
+  TestDb db(dir);
+  db->write([](WriteTx& tx) {
+    CHECK(tasks::enqueue(tx, task("poison", 0)));
+    CHECK(tasks::enqueue(tx, task("young", 0)));
+  });
+  // "poison" was leased 3 times, "young" once, and the process died holding both leases.
+  for (int i = 0; i < 3; ++i)
+    db->write([i](WriteTx& tx) {
+      for (auto& t : tasks::lease_due(tx, "dead", 1000000000000LL + i * 1000000, 10, 10))
+        if (t.id == "young") tasks::retry_at(tx, t.id, "dead", 9999999999999LL, boost::json::object{});
+    });
+  auto [failed, delayed] = db->write([](WriteTx& tx) {
+    return tasks::recover_interrupted(tx, 3, [](int attempts) { return int64_t{1000} * attempts; });
+  });
+  CHECK(failed == 1);
+  CHECK(delayed == 0);  // "young" was not held: nothing to recover
+  auto poison = db->read([](ReadTx& tx) { return tasks::get(tx, "poison"); });
+  CHECK(poison->status == "FAILED");
+  CHECK(poison->attempts == 3);
+  CHECK(poison->last_error->at("message").as_string().find("gave up after 3 attempts") != std::string::npos);
+
+  // Below the cap the task stays PROCESSING, unleased, due only after its backoff.
+  db->write([](WriteTx& tx) { CHECK(tasks::enqueue(tx, task("again", 0))); });
+  db->write([](WriteTx& tx) { CHECK(tasks::lease_due(tx, "dead", 1, 1000000000, 1).size() == 1); });
+  int64_t now = db->write([](WriteTx& tx) {
+    tasks::recover_interrupted(tx, 3, [](int) { return int64_t{60000}; });
+    return tx.now();
+  });
+  auto again = db->read([](ReadTx& tx) { return tasks::get(tx, "again"); });
+  CHECK(again->status == "PROCESSING");
+  CHECK_FALSE(again->lease_owner);
+  CHECK(*again->next_run_at == now + 60000);
+}
+
+TEST_CASE("a run released at stop does not count as an attempt") {
+  TempDir dir;
+  TestDb db(dir);
+  db->write([](WriteTx& tx) { CHECK(tasks::enqueue(tx, task("t", 0))); });
+  db->write([](WriteTx& tx) { CHECK(tasks::lease_due(tx, "me", 1, 100000, 1).size() == 1); });
+  CHECK_FALSE(db->write([](WriteTx& tx) { return tasks::release(tx, "t", "other"); }));
+  CHECK(db->write([](WriteTx& tx) { return tasks::release(tx, "t", "me"); }));
+  auto t = db->read([](ReadTx& tx) { return tasks::get(tx, "t"); });
+  CHECK(t->attempts == 0);
+  CHECK_FALSE(t->lease_owner);
+}
