@@ -45,6 +45,8 @@ namespace {
 // (connectivityd itself runs on jemalloc, which returns freed pages on its own: there the trim
 // finds nothing to do.)
 constexpr int64_t kTrimIntervalMs = 2000;
+// How often a quarantined connector's tasks look again whether the quarantine was lifted.
+constexpr int64_t kQuarantinePollMs = 2000;
 
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -156,6 +158,12 @@ void WorkerPool::work_loop() {
       continue;
     }
     for (auto& t : leased) {
+      if (t.connector_id && plugin::FaultBook::get().quarantined(*t.connector_id)) {
+        // Paused, not failing: the run costs no attempt, so the task resumes intact (within
+        // kQuarantinePollMs) once the quarantine is lifted, however long it lasted.
+        db_.write([&](store::WriteTx& tx) { store::tasks::release(tx, t.id, owner_, tx.now() + kQuarantinePollMs); });
+        continue;
+      }
       ++running_;
       {
         std::lock_guard lock(flight_mu_);

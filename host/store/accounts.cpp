@@ -64,14 +64,20 @@ void update_if_changed(WriteTx& tx, const AccountRecord& stored, const AccountRe
   next.raw_json = a.raw_json;
   const std::string owner = owner_of(next.psu_id, next.connector_id);
   SQLite::Statement& s = tx.prepare(
-      "UPDATE accounts SET name = ?, name_index = ?, default_asset = ?, metadata = ?, raw = ? WHERE id = ?");
+      "UPDATE accounts SET name = ?, name_index = ?, default_asset = ?, metadata = ?, raw = ?, metadata_sealed = ?, "
+      "metadata_index = ? WHERE id = ?");
   sql::bind_sealed(tx, s, 1, owner, {kTable, "name", next.id}, next.name);
   if (next.name) sql::bind_blob(s, 2, tx.blind_index().compute(kNameDomain, *next.name));
   else s.bind(2);
   sql::bind_opt(s, 3, next.default_asset);
-  s.bind(4, sql::metadata_json(next.metadata));
+  sealed_metadata::bind(tx, s, 4, 6, owner, {kTable, "metadata", next.id}, next.metadata);
   sql::bind_sealed(tx, s, 5, owner, {kTable, "raw", next.id}, next.raw_json);
-  s.bind(6, next.id);
+  // An update may drop personal pairs: the index is rewritten whole, NULL when none is left.
+  if (auto entries = sealed_metadata::index_entries(tx, kTable, next.metadata); !entries.empty())
+    sql::bind_blob(s, 7, entries);
+  else
+    s.bind(7);
+  s.bind(8, next.id);
   s.exec();
   events::append(tx, event_type::kSavedAccount, event_payload(next));
 }

@@ -98,10 +98,11 @@ void merge_metadata(WriteTx& tx, std::string_view id, const Metadata& metadata) 
   auto p = get(tx, id);
   if (!p) throw NotFound("payment service user " + std::string(id) + " not found");
   for (auto& [k, v] : metadata) p->metadata[k] = v;
-  SQLite::Statement& s = tx.prepare("UPDATE psus SET metadata = ? WHERE id = ?");
-  s.bind(1, sql::metadata_json(p->metadata));
-  sql::bind_str(s, 2, id);
+  SQLite::Statement& s = tx.prepare("UPDATE psus SET metadata = ?, metadata_sealed = ? WHERE id = ?");
+  sealed_metadata::bind(tx, s, 1, 2, crypto::KeyOwner::psu(p->id), {kTable, "metadata", p->id}, p->metadata);
+  sql::bind_str(s, 3, id);
   s.exec();
+  sealed_metadata::reindex(tx, kTable, p->id, p->metadata);  // a merge only adds pairs
 }
 
 Page<PsuRecord> list(Tx& tx, const PageQuery& q) {

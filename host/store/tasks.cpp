@@ -120,12 +120,12 @@ bool retry_at(WriteTx& tx, std::string_view id, std::string_view owner, int64_t 
   return s.exec() > 0;
 }
 
-bool release(WriteTx& tx, std::string_view id, std::string_view owner) {
+bool release(WriteTx& tx, std::string_view id, std::string_view owner, std::optional<int64_t> next_run_at) {
   SQLite::Statement& s = tx.prepare(
       std::string("UPDATE tasks SET attempts = MAX(attempts - 1, 0), next_run_at = ?, lease_owner = NULL, "
                   "lease_expires_at = NULL, updated_at = ?") +
       kHeld);
-  s.bind(1, tx.now());
+  s.bind(1, next_run_at.value_or(tx.now()));
   s.bind(2, tx.now());
   bind_held(s, 3, id, owner);
   return s.exec() > 0;

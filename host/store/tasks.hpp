@@ -61,8 +61,10 @@ bool fail(WriteTx& tx, std::string_view id, std::string_view owner, const boost:
 bool retry_at(WriteTx& tx, std::string_view id, std::string_view owner, int64_t next_run_at,
               const boost::json::value& error);
 /// Drops the lease without counting the run as an attempt (attempts -= 1) and makes the task
-/// due now: the daemon is stopping and the run ended early through no fault of the task.
-bool release(WriteTx& tx, std::string_view id, std::string_view owner);
+/// due at next_run_at (UTC ms; default now): the daemon is stopping, or the task's connector is
+/// quarantined, and the run ended early through no fault of the task.
+bool release(WriteTx& tx, std::string_view id, std::string_view owner,
+             std::optional<int64_t> next_run_at = std::nullopt);
 /// At start, for the tasks whose lease a previous process still held (it stopped uncleanly while
 /// they ran, possibly because of them): each whose attempts reached max_attempts becomes FAILED;
 /// every other one stays held back until now + backoff(attempts) (UTC ms), so a task that crashes
