@@ -7,6 +7,8 @@
 #include <connectivity/time.hpp>
 
 #include <catch2/catch.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
 #include <httplib.h>
 
 #include <algorithm>
@@ -26,6 +28,13 @@ inline const char* const kEndpoint = "http://svc.test/api";
 inline const char* const kConfig = R"({"name":"g","apiKey":"secret-key","endpoint":"http://svc.test/api/"})";
 
 /// The generic API over in-memory lists, with the knobs the paging tests need.
+/// The decoded query parameters of a relative URL ("/path?a=1&b=2" or "?a=1").
+inline std::multimap<std::string, std::string> query_params(const std::string& target) {
+  std::multimap<std::string, std::string> out;
+  for (auto p : boost::urls::parse_relative_ref(target).value().params()) out.emplace(p.key, p.value);
+  return out;
+}
+
 class FakeService {
  public:
   bool exclusive_bound = false;             ///< `…From` filters ts > bound instead of ts >= bound
@@ -63,14 +72,13 @@ class FakeService {
     REQUIRE(r.url.rfind(kEndpoint, 0) == 0);
     std::string rest = r.url.substr(std::string(kEndpoint).size());
     std::string path = rest.substr(0, rest.find('?'));
-    httplib::Params params;
-    if (auto q = rest.find('?'); q != std::string::npos) httplib::detail::parse_query_text(rest.substr(q + 1), params);
+    std::multimap<std::string, std::string> params = query_params(rest);
     auto param = [&](const char* k) -> std::optional<std::string> {
       auto it = params.find(k);
       return it == params.end() ? std::nullopt : std::optional<std::string>(it->second);
     };
     if (path.starts_with("/accounts/") && path.ends_with("/balances")) {
-      std::string id = httplib::detail::decode_url(path.substr(10, path.size() - 19), false);
+      std::string id = boost::urls::make_pct_string_view(path.substr(10, path.size() - 19)).value().decode();
       auto it = balances.find(id);
       if (it == balances.end()) return {404, {}, R"({"Title":"Not Found","Detail":"no such account"})"};
       return {200, {}, boost::json::serialize(it->second)};
@@ -161,8 +169,7 @@ class Poller {
 inline std::optional<std::string> query_param(const std::string& url, const std::string& key) {
   auto q = url.find('?');
   if (q == std::string::npos) return std::nullopt;
-  httplib::Params params;
-  httplib::detail::parse_query_text(url.substr(q + 1), params);
+  auto params = query_params(url.substr(q));
   auto it = params.find(key);
   return it == params.end() ? std::nullopt : std::optional<std::string>(it->second);
 }

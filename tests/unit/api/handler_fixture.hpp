@@ -9,6 +9,7 @@
 #include "host/util/encoding.hpp"
 #include "host/util/ids.hpp"
 
+#include <boost/url/pct_string_view.hpp>
 #include <connectivity/abi.h>
 
 #include <httplib.h>
@@ -143,7 +144,11 @@ struct Reply {
 inline constexpr const char* kToken = "test-token";
 
 /// Percent-decoding of one query component.
-inline std::string decode(const std::string& s) { return httplib::detail::decode_url(s, true); }
+/// A malformed escape stays as sent, so handlers see (and refuse) the raw bytes.
+inline std::string decode(const std::string& s) {
+  auto pct = boost::urls::make_pct_string_view(s);
+  return pct ? pct->decode(boost::urls::encoding_opts(/*space_as_plus=*/true)) : s;
+}
 
 class Fixture {
  public:

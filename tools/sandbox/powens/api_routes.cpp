@@ -3,6 +3,7 @@
 #include "clock.hpp"
 #include "sandbox.hpp"
 
+#include <boost/url/url.hpp>
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -138,11 +139,11 @@ void list_transactions(Sandbox& sb, const Request& req, Response& res, const std
   for (long long i = offset; i < offset + limit && i < static_cast<long long>(rows.size()); ++i)
     page.push_back(transaction_json(sb.world, *rows[static_cast<size_t>(i)], opt));
   auto href = [&](long long off) {
-    httplib::Params p;
+    boost::urls::url q;  // only its query: Boost.URL percent-encodes each key and value
     for (auto& [k, v] : req.params)
-      if (k != "offset") p.emplace(k, v);
-    p.emplace("offset", std::to_string(off));
-    return "http://" + req.get_header_value("Host") + req.path + "?" + httplib::detail::params_to_query_str(p);
+      if (k != "offset") q.params().append({k, v});
+    q.params().append({"offset", std::to_string(off)});
+    return "http://" + req.get_header_value("Host") + req.path + "?" + std::string(q.encoded_query());
   };
   json::object links{{"self", json::object{{"href", href(offset)}}}};
   links["next"] = offset + limit < static_cast<long long>(rows.size()) ? json::value(json::object{{"href", href(offset + limit)}})

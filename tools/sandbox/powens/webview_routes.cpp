@@ -4,6 +4,7 @@
 #include "clock.hpp"
 #include "sandbox.hpp"
 
+#include <boost/url/url.hpp>
 #include <map>
 #include <memory>
 
@@ -54,10 +55,9 @@ void page(Response& res, const std::string& title, const std::string& body, int 
 }
 
 std::string redirect_to(const std::string& uri, const std::vector<std::pair<std::string, std::string>>& params) {
-  std::string url = uri + (uri.find('?') == std::string::npos ? "?" : "&");
-  for (size_t i = 0; i < params.size(); ++i)
-    url += (i ? "&" : "") + params[i].first + "=" + httplib::detail::encode_query_param(params[i].second);
-  return url;
+  boost::urls::url q;  // only its query: Boost.URL percent-encodes each value
+  for (auto& [k, v] : params) q.params().append({k, v});
+  return uri + (uri.find('?') == std::string::npos ? "?" : "&") + std::string(q.encoded_query());
 }
 
 void redirect_error(Response& res, const Session& s, const std::string& error, const std::string& description, int status) {
