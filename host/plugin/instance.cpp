@@ -1,6 +1,7 @@
 #include "host/plugin/instance.hpp"
 
 #include "host/plugin/call_cap.hpp"
+#include "host/plugin/bounded_sink.hpp"
 #include "host/plugin/channel.hpp"
 #include "host/util/encoding.hpp"
 
@@ -13,20 +14,10 @@
 namespace cx::plugin {
 
 namespace {
-constexpr size_t kMaxOutputBytes = 512u << 20;  // a runaway plugin cannot exhaust memory
 // Isolated call_within: a plugin whose host calls end at the deadline answers a few ms after
 // it, so the runner is killed (and the caller answered) this long after the deadline.
 constexpr int64_t kSyncGraceMs = 500;
 
-struct BoundedSink {
-  std::string* target;
-  static int32_t write(void* ctx, const char* p, size_t n) {
-    auto* s = static_cast<BoundedSink*>(ctx);
-    if (s->target->size() + n > kMaxOutputBytes) return CX_ERR_INTERNAL;
-    s->target->append(p, n);
-    return CX_OK;
-  }
-};
 
 CallObserver& observer() {
   static CallObserver o;

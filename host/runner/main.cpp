@@ -6,6 +6,7 @@
 // calls on a thread of its own (ops are thread-safe by the ABI). Host services called on an op's
 // thread go back to the daemon over that op's socket. It exits when the daemon closes the channel
 // and is killed with it (PR_SET_PDEATHSIG). Exit codes: 0 channel closed, 2 usage, 3 protocol.
+#include "host/plugin/bounded_sink.hpp"
 #include "host/plugin/channel.hpp"
 #include "host/plugin/library.hpp"
 
@@ -26,7 +27,6 @@ using namespace cx::plugin;
 namespace ch = cx::plugin::channel;
 
 constexpr int kControlFd = 3;
-constexpr size_t kMaxOutputBytes = 512u << 20;
 
 std::shared_ptr<const PluginLibrary> g_lib;
 cx_instance* g_self = nullptr;
@@ -35,15 +35,6 @@ thread_local int t_conn = -1;  // the socket of the op (or create) running on th
 std::string_view view(cx_bytes b) { return b.len ? std::string_view(b.ptr, b.len) : std::string_view{}; }
 int32_t put(cx_sink* s, std::string_view v) { return s && s->write ? s->write(s->ctx, v.data(), v.size()) : CX_OK; }
 
-struct BoundedSink {
-  std::string* target;
-  static int32_t write(void* ctx, const char* p, size_t n) {
-    auto* s = static_cast<BoundedSink*>(ctx);
-    if (s->target->size() + n > kMaxOutputBytes) return CX_ERR_INTERNAL;
-    s->target->append(p, n);
-    return CX_OK;
-  }
-};
 
 /// One host-service round trip on this thread's socket; false when no daemon answers.
 bool service(ch::Kind kind, ch::Frame& reply, std::string_view a = {}, std::string_view b = {}, int64_t num = 0,
