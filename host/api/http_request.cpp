@@ -3,6 +3,7 @@
 #include "host/api/errors.hpp"
 
 #include <boost/beast/core/string.hpp>
+#include <boost/url/parse.hpp>
 #include <boost/url/pct_string_view.hpp>
 
 #include <algorithm>
@@ -53,15 +54,26 @@ std::optional<TransportError> check_head(const http::request_header<>& head) {
 std::optional<TransportError> to_api_request(http::request<http::string_body>&& msg, std::string remote_addr,
                                              ApiRequest& out) {
   std::string_view target = msg.target();
+  // A URI is printable ASCII (RFC 3986 section 2); Beast lets other bytes through, which would
+  // then be echoed in error messages as invalid UTF-8.
+  if (std::any_of(target.begin(), target.end(), [](char c) { return c <= 0x20 || c >= 0x7f; }))
+    return bad_request("the request target must be printable ASCII (RFC 3986 section 2)");
+  // A server must accept the absolute-form too (RFC 9112 section 3.2.2); its authority replaces
+  // Host, which routing does not use, so only the path and query matter.
+  std::string absolute_rest;
+  if (!target.empty() && target.front() != '/') {
+    auto uri = boost::urls::parse_absolute_uri(target);
+    if (!uri || (uri->scheme_id() != boost::urls::scheme::http && uri->scheme_id() != boost::urls::scheme::https))
+      return bad_request("the request target must be an absolute path or an http(s) absolute URI (RFC 9112 section 3.2)");
+    absolute_rest = uri->encoded_path().empty() ? "/" : std::string(uri->encoded_path());
+    if (uri->has_query()) absolute_rest += "?" + std::string(uri->encoded_query());
+    target = absolute_rest;
+  }
   size_t q = target.find('?');
   out.method = std::string(msg.method_string());
   out.path = std::string(target.substr(0, q));
   if (out.path.empty() || out.path.front() != '/')
     return bad_request("the request target must be an absolute path (RFC 9112 section 3.2.1)");
-  // A URI is printable ASCII (RFC 3986 section 2); Beast lets other bytes through, which would
-  // then be echoed in error messages as invalid UTF-8.
-  if (std::any_of(target.begin(), target.end(), [](char c) { return c <= 0x20 || c >= 0x7f; }))
-    return bad_request("the request target must be printable ASCII (RFC 3986 section 2)");
   if (q != std::string_view::npos) {
     std::string_view query = target.substr(q + 1);
     while (!query.empty()) {

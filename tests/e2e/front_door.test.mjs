@@ -4,7 +4,7 @@
 //  * every request-smuggling variant gets one 4xx answer and the connection closed: the request
 //    hidden after it is never executed;
 //  * the connection caps refuse cleanly with 503 in the API's error shape;
-//  * a 2 000-leaf filter is a 400 naming the limit.
+//  * a 2 000-leaf filter is a 400 naming the limit; an absolute-form target is served.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -233,6 +233,19 @@ test('client mistakes are 4xx in the API error shape, never 500', async () => {
       const r = await fetch(d.url + path, { method });
       assert.equal(r.status, 401, `${method} ${path}`);
     }
+
+    // The absolute-form is accepted (RFC 9112 section 3.2.2): its path and query are served.
+    const abs = await connect(d.port);
+    abs.write(`GET http://elsewhere.example/api/payments/v3/payment-service-users?pageSize=1 HTTP/1.1\r\nHost: x\r\n` +
+      `Authorization: Bearer ${d.token}\r\nConnection: close\r\n\r\n`);
+    assert.ok(await closedWithin(abs, 3000));
+    assert.match(abs.received, /^HTTP\/1\.1 200 /);
+    assert.match(abs.received, /"pageSize":1/);
+    const ftp = await connect(d.port);
+    ftp.write('GET ftp://x/_healthcheck HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.ok(await closedWithin(ftp, 3000));
+    assert.match(ftp.received, /^HTTP\/1\.1 400 /);
+    assert.match(ftp.received, /absolute URI/);
 
     const long = await timed(`${d.url}/_healthcheck?x=${'a'.repeat(80 * 1024)}`).catch((e) => ({ status: String(e) }));
     assert.equal(long.status, 431);
