@@ -6,6 +6,7 @@
 #include "host/api/api.hpp"
 #include "host/api/backend.hpp"
 #include "host/api/cursor.hpp"
+#include "host/reconciliation/ledger_side.hpp"
 #include "host/store/store.hpp"
 
 #include <boost/json.hpp>
@@ -21,6 +22,7 @@ struct Services {
   store::Database& db;
   Backend& backend;
   std::string version = "dev";  ///< daemon version for /_info
+  recon::LedgerSide ledger = {};  ///< reconciliation's ledger side; empty: no ledger configured
 };
 
 // ---- path parameters ----

@@ -12,6 +12,8 @@ void add_all_routes(Api& api, const Services& s) {
   add_bank_account_routes(api, s);
   add_public_routes(api, s);
   add_system_routes(api, s);
+  add_pool_routes(api, s);
+  add_reconciliation_routes(api, s);
 }
 
 }  // namespace cx::api

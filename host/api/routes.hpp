@@ -16,6 +16,8 @@ void add_payment_routes(Api& api, const Services& s);          ///< handlers_pay
 void add_bank_account_routes(Api& api, const Services& s);     ///< handlers_bank_accounts.cpp
 void add_public_routes(Api& api, const Services& s);           ///< handlers_public.cpp
 void add_system_routes(Api& api, const Services& s);           ///< handlers_system.cpp
+void add_pool_routes(Api& api, const Services& s);             ///< handlers_pools.cpp
+void add_reconciliation_routes(Api& api, const Services& s);   ///< handlers_reconciliation.cpp (/api/reconciliation)
 
 /// All of the above.
 void add_all_routes(Api& api, const Services& s);

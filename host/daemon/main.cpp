@@ -5,6 +5,7 @@
 #include "host/api/auth.hpp"
 #include "host/api/engine_backend.hpp"
 #include "host/api/http_server.hpp"
+#include "host/api/reconcile_monitor.hpp"
 #include "host/api/routes.hpp"
 #include "host/daemon/allocator.hpp"
 #include "host/daemon/isolation.hpp"
@@ -120,7 +121,11 @@ int serve(Options o) {
   auto metrics = std::make_shared<cx::api::Metrics>();
   cx::api::Api api(setup.authenticator, metrics);
   cx::api::EngineBackend backend(engine, registry);
-  cx::api::add_all_routes(api, cx::api::Services{*db, backend, CX_VERSION});
+  cx::recon::LedgerSide ledger;
+  cx::api::add_all_routes(api, cx::api::Services{*db, backend, CX_VERSION, ledger});
+  auto margin = cx::engine::parse_duration_ms(o.reconcile_safety_margin);
+  if (!margin) throw std::runtime_error("--reconcile-safety-margin: not a duration");
+  cx::api::ReconcileMonitor monitor(*db, ledger, *margin);
   cx::daemon::observe(*metrics, engine);
 
   cx::api::ServerOptions so;
@@ -138,6 +143,7 @@ int serve(Options o) {
   cx::api::HttpServer server(api, so);
   server.bind();
   engine.start();
+  monitor.start();
   server.start();
   cx::util::log().info("connectivityd listening on http://{}:{} (public URL {})", so.host, server.port(), o.public_url);
   if (setup.generated_token_file)
@@ -148,6 +154,7 @@ int serve(Options o) {
   sigwait(&signals, &sig);
   cx::util::log().info("signal {} received: stopping", sig);
   server.stop();
+  monitor.stop();
   engine.stop();
   cx::plugin::InflightJournal::get().clear();  // a clean stop: no connector was left inside its plugin
   db.reset();
@@ -190,6 +197,9 @@ int main(int argc, char** argv) {
   app.add_option("--webhook-retention", o.webhook_retention,
                  "how long received webhook bodies are kept (Go duration, e.g. 168h)")
       ->envname("CONNECTIVITY_WEBHOOK_RETENTION");
+  app.add_option("--reconcile-safety-margin", o.reconcile_safety_margin,
+                 "policies with an interval are reconciled at now minus this (a Go duration)")
+      ->envname("CONNECTIVITY_RECONCILE_SAFETY_MARGIN");
   app.add_option("--webhook-tolerance", o.webhook_tolerance,
                  "how far a webhook's signature date may be from now, either way; replays are refused for as "
                  "long (Go duration, e.g. 5m)")

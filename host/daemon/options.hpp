@@ -32,6 +32,7 @@ struct Options {
   int64_t plugin_memory_limit = 512ll << 20;    ///< --plugin-memory-limit, bytes (RLIMIT_AS of each runner)
   std::string plugin_call_timeout = "5m";       ///< --plugin-call-timeout: longest any one op may run (Go duration)
   std::string webhook_tolerance = "5m";         ///< --webhook-tolerance (a Go duration)
+  std::string reconcile_safety_margin = "1m";   ///< --reconcile-safety-margin [CONNECTIVITY_RECONCILE_SAFETY_MARGIN]
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   int port() const { return std::stoi(listen.substr(listen.rfind(':') + 1)); }

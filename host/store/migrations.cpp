@@ -367,6 +367,62 @@ CREATE INDEX payments_by_connector_created ON payments (connector_id, created_at
 CREATE INDEX accounts_by_connector_created ON accounts (connector_id, created_at, sort_id);
 )sql";
 
+// Payment pools (pools.hpp): a STATIC pool's accounts in pool_accounts, a DYNAMIC pool's filter
+// in query. A member leaves with its account (connector uninstall), a pool's members with it.
+constexpr const char* kPools = R"sql(
+CREATE TABLE pools (
+  sort_id INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL UNIQUE,
+  query TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX pools_list ON pools (created_at, sort_id);
+CREATE TABLE pool_accounts (
+  sort_id INTEGER PRIMARY KEY,
+  pool_id TEXT NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+  account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  UNIQUE (pool_id, account_id)
+);
+CREATE INDEX pool_accounts_by_account ON pool_accounts (account_id);
+)sql";
+
+// Reconciliation policies and their reconciliations (reconciliations.hpp). Reconciliations are
+// the audit trail: no foreign key to their policy (they outlive it) and triggers refuse any
+// UPDATE or DELETE.
+constexpr const char* kReconciliation = R"sql(
+CREATE TABLE reconciliation_policies (
+  sort_id INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  ledger_name TEXT NOT NULL,
+  ledger_query TEXT NOT NULL,
+  payments_pool_id TEXT NOT NULL,
+  interval_ms INTEGER,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX reconciliation_policies_list ON reconciliation_policies (created_at, sort_id);
+CREATE TABLE reconciliations (
+  sort_id INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  policy_id TEXT NOT NULL,
+  reconciled_at_ledger INTEGER NOT NULL,
+  reconciled_at_payments INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('OK', 'NOT_OK')),
+  ledger_balances TEXT NOT NULL,
+  payments_balances TEXT NOT NULL,
+  drift_balances TEXT NOT NULL,
+  error TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX reconciliations_list ON reconciliations (created_at, sort_id);
+CREATE INDEX reconciliations_by_policy ON reconciliations (policy_id, created_at, sort_id);
+CREATE TRIGGER reconciliations_no_update BEFORE UPDATE ON reconciliations
+BEGIN SELECT RAISE(ABORT, 'reconciliations are immutable'); END;
+CREATE TRIGGER reconciliations_no_delete BEFORE DELETE ON reconciliations
+BEGIN SELECT RAISE(ABORT, 'reconciliations are immutable'); END;
+)sql";
+
 bool has_table(SQLite::Database& db, const char* name) {
   SQLite::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   s.bind(1, name);
@@ -387,6 +443,8 @@ const std::vector<Migration>& migrations() {
       {9, "personal data at rest, webhook replay guard", kPersonalDataAtRest},
       {10, "deleted connections", kDeletedConnections},
       {11, "keyset list indexes", kListKeysets},
+      {13, "payment pools", kPools},
+      {14, "reconciliation policies and reconciliations", kReconciliation},
   };
   return all;
 }
