@@ -86,6 +86,11 @@ int serve(Options o) {
   if (o.public_url.empty()) o.public_url = "http://" + o.listen;
 
   cx::util::log().info("memory allocator: {}", cx::daemon::allocator_summary());
+  // The Formance Ledger that reconciliation reads; checked before anything starts.
+  const cx::recon::LedgerConfig ledger = cx::daemon::ledger_config(o.ledger);
+  if (!ledger.url.empty())
+    cx::util::log().info("reconciliation ledger: {} ({})", ledger.url,
+                         !ledger.client_id.empty() ? "OAuth2 client credentials" : !ledger.bearer_token.empty() ? "bearer token" : "no auth");
   auto db = open_store(o);
   cx::plugin::Registry registry;
   registry.load_directory(o.plugin_dir);
@@ -207,6 +212,8 @@ int main(int argc, char** argv) {
   app.add_option("--plugin-call-timeout", o.plugin_call_timeout,
                  "longest any one plugin op may run (Go duration); isolated, a runner past it is killed")
       ->envname("CONNECTIVITY_PLUGIN_CALL_TIMEOUT");
+
+  cx::daemon::add_ledger_options(app, o.ledger);
 
   auto* keys = app.add_subcommand("keys", "master key management");
   auto* rotate = keys->add_subcommand("rotate", "re-wrap every data key under a new master key");

@@ -2,6 +2,8 @@
 // --help), as README.md "Running the daemon" lists them.
 #pragma once
 
+#include "host/daemon/ledger_options.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -32,6 +34,7 @@ struct Options {
   int64_t plugin_memory_limit = 512ll << 20;    ///< --plugin-memory-limit, bytes (RLIMIT_AS of each runner)
   std::string plugin_call_timeout = "5m";       ///< --plugin-call-timeout: longest any one op may run (Go duration)
   std::string webhook_tolerance = "5m";         ///< --webhook-tolerance (a Go duration)
+  LedgerOptions ledger;                         ///< --ledger-* (ledger_options.hpp): reconciliation's ledger
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   int port() const { return std::stoi(listen.substr(listen.rfind(':') + 1)); }
