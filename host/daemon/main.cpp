@@ -12,6 +12,7 @@
 #include "host/daemon/observability.hpp"
 #include "host/daemon/options.hpp"
 #include "host/engine/duration.hpp"
+#include "host/reconciliation/client_side.hpp"
 #include "host/store/store.hpp"
 #include "host/util/log.hpp"
 
@@ -87,6 +88,11 @@ int serve(Options o) {
   if (o.public_url.empty()) o.public_url = "http://" + o.listen;
 
   cx::util::log().info("memory allocator: {}", cx::daemon::allocator_summary());
+  // The Formance Ledger that reconciliation reads; checked before anything starts.
+  const cx::recon::LedgerConfig ledger = cx::daemon::ledger_config(o.ledger);
+  if (!ledger.url.empty())
+    cx::util::log().info("reconciliation ledger: {} ({})", ledger.url,
+                         !ledger.client_id.empty() ? "OAuth2 client credentials" : !ledger.bearer_token.empty() ? "bearer token" : "no auth");
   auto db = open_store(o);
   cx::plugin::Registry registry;
   registry.load_directory(o.plugin_dir);
@@ -121,11 +127,11 @@ int serve(Options o) {
   auto metrics = std::make_shared<cx::api::Metrics>();
   cx::api::Api api(setup.authenticator, metrics);
   cx::api::EngineBackend backend(engine, registry);
-  cx::recon::LedgerSide ledger;
-  cx::api::add_all_routes(api, cx::api::Services{*db, backend, CX_VERSION, ledger});
+  const cx::recon::LedgerSide ledger_side = cx::recon::client_side(ledger);
+  cx::api::add_all_routes(api, cx::api::Services{*db, backend, CX_VERSION, ledger_side});
   auto margin = cx::engine::parse_duration_ms(o.reconcile_safety_margin);
   if (!margin) throw std::runtime_error("--reconcile-safety-margin: not a duration");
-  cx::api::ReconcileMonitor monitor(*db, ledger, *margin);
+  cx::api::ReconcileMonitor monitor(*db, ledger_side, *margin);
   cx::daemon::observe(*metrics, engine);
 
   cx::api::ServerOptions so;
@@ -217,6 +223,8 @@ int main(int argc, char** argv) {
   app.add_option("--plugin-call-timeout", o.plugin_call_timeout,
                  "longest any one plugin op may run (Go duration); isolated, a runner past it is killed")
       ->envname("CONNECTIVITY_PLUGIN_CALL_TIMEOUT");
+
+  cx::daemon::add_ledger_options(app, o.ledger);
 
   auto* keys = app.add_subcommand("keys", "master key management");
   auto* rotate = keys->add_subcommand("rotate", "re-wrap every data key under a new master key");

@@ -2,6 +2,8 @@
 // --help), as README.md "Running the daemon" lists them.
 #pragma once
 
+#include "host/daemon/ledger_options.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -33,6 +35,7 @@ struct Options {
   std::string plugin_call_timeout = "5m";       ///< --plugin-call-timeout: longest any one op may run (Go duration)
   std::string webhook_tolerance = "5m";         ///< --webhook-tolerance (a Go duration)
   std::string reconcile_safety_margin = "1m";   ///< --reconcile-safety-margin [CONNECTIVITY_RECONCILE_SAFETY_MARGIN]
+  LedgerOptions ledger;                         ///< --ledger-* (ledger_options.hpp): reconciliation's ledger
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   int port() const { return std::stoi(listen.substr(listen.rfind(':') + 1)); }
