@@ -34,22 +34,10 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::vector<std::string> read_tokens_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw AuthConfigError("cannot read API tokens file " + path.string());
-  std::vector<std::string> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    auto t = trim(line);
-    if (!t.empty() && t.front() != '#') out.emplace_back(t);
-  }
-  return out;
-}
-
 // Reads DATA_DIR/api-token, or creates it (0600, O_EXCL) with 32 random bytes in base64url.
 std::string load_or_generate(const std::filesystem::path& file) {
   if (std::filesystem::exists(file)) {
-    auto tokens = read_tokens_file(file);
+    auto tokens = read_tokens_file(file, "API token file");
     if (!tokens.empty()) return tokens.front();
   }
   std::filesystem::create_directories(file.parent_path());
@@ -67,6 +55,18 @@ std::string load_or_generate(const std::filesystem::path& file) {
 }
 
 }  // namespace
+
+std::vector<std::string> read_tokens_file(const std::filesystem::path& path, std::string_view what) {
+  std::ifstream in(path);
+  if (!in) throw AuthConfigError("cannot read " + std::string(what) + " " + path.string());
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto t = trim(line);
+    if (!t.empty() && t.front() != '#') out.emplace_back(t);
+  }
+  return out;
+}
 
 std::vector<std::string> split_tokens(std::string_view text, char sep) {
   std::vector<std::string> out;
@@ -125,7 +125,7 @@ AuthSetup configure_auth(const AuthSettings& s) {
   std::vector<std::string> tokens;
   if (s.env_tokens) tokens = split_tokens(*s.env_tokens, ',');
   if (s.tokens_file) {
-    auto more = read_tokens_file(*s.tokens_file);
+    auto more = read_tokens_file(*s.tokens_file, "API tokens file");
     tokens.insert(tokens.end(), more.begin(), more.end());
   }
   if (!tokens.empty()) return AuthSetup{Authenticator(tokens), std::nullopt};

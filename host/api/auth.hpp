@@ -22,6 +22,10 @@ struct AuthConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The tokens of a file, one per line: blanks around each trimmed, empty lines and '#' comments
+/// skipped. Throws AuthConfigError("cannot read <what> <path>") when the file cannot be read.
+std::vector<std::string> read_tokens_file(const std::filesystem::path& path, std::string_view what);
+
 class Authenticator {
  public:
   /// Accepts any of `tokens` (empty strings and surrounding blanks are dropped).

@@ -1,9 +1,9 @@
 #include "host/daemon/ledger_options.hpp"
 
+#include "host/api/auth.hpp"
 #include "host/net/url.hpp"
 
 #include <cstdlib>
-#include <fstream>
 #include <stdexcept>
 
 namespace cx::daemon {
@@ -32,15 +32,8 @@ recon::LedgerConfig ledger_config(const LedgerOptions& o) {
   c.token_url = o.token_url;
   c.timeout = std::chrono::milliseconds(o.timeout_ms);
   if (o.token_file) {
-    std::ifstream f(*o.token_file);
-    if (!f) throw std::runtime_error("--ledger-token-file: cannot read " + o.token_file->string());
-    for (std::string line; std::getline(f, line);) {
-      auto b = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
-      if (b != std::string::npos) {
-        c.bearer_token = line.substr(b, e - b + 1);
-        break;
-      }
-    }
+    auto tokens = api::read_tokens_file(*o.token_file, "--ledger-token-file");
+    if (!tokens.empty()) c.bearer_token = tokens.front();
     if (c.bearer_token.empty()) throw std::runtime_error("--ledger-token-file: " + o.token_file->string() + " holds no token");
   } else if (const char* t = std::getenv("CONNECTIVITY_LEDGER_TOKEN"); t && *t) {
     c.bearer_token = t;

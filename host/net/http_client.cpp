@@ -1,5 +1,7 @@
 #include "host/net/http_client.hpp"
 
+#include "host/net/retry_after.hpp"
+
 #include "host/util/encoding.hpp"
 
 #include <boost/json.hpp>
@@ -18,12 +20,10 @@ namespace {
 bool idempotent(const std::string& m) { return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE"; }
 bool retryable_status(int s) { return s == 429 || s == 502 || s == 503 || s == 504; }
 
+// The wait a throttled answer asks for; 500 ms when it names none.
 int64_t retry_after_ms(const httplib::Response& r) {
-  if (!r.has_header("Retry-After")) return 500;
-  const std::string v = r.get_header_value("Retry-After");
-  if (!v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::stoll(v.substr(0, 9)) * 1000;
-  return 500;
+  auto wait = parse_retry_after(r.get_header_value("Retry-After"));
+  return wait ? wait->count() : 500;
 }
 
 httplib::Result send(httplib::Client& cli, const HttpRequest& req, const Url& url) {

@@ -1,5 +1,6 @@
 #include "host/reconciliation/ledger_client.hpp"
 
+#include "host/net/retry_after.hpp"
 #include "host/net/url.hpp"
 #include "host/util/json_bigint.hpp"
 
@@ -11,7 +12,6 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <ctime>
 #include <mutex>
 #include <optional>
 #include <regex>
@@ -34,21 +34,6 @@ std::string trim_slash(std::string s) {
 }
 
 std::string form_encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
-
-// Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP-date; nullopt when absent or invalid.
-std::optional<milliseconds> retry_after(const httplib::Response& r) {
-  if (!r.has_header("Retry-After")) return std::nullopt;
-  std::string v = r.get_header_value("Retry-After");
-  if (!v.empty() && v.size() <= 9 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return milliseconds(std::stoll(v) * 1000);
-  std::tm tm{};
-  if (const char* end = strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm); end && *end == '\0') {
-    auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
-    auto left = std::chrono::duration_cast<milliseconds>(at - std::chrono::system_clock::now());
-    return std::max(left, milliseconds(0));
-  }
-  return std::nullopt;
-}
 
 // One HTTP exchange bounded by min(timeout, deadline). nullopt result = no answer (error set).
 struct Exchange {
@@ -128,7 +113,7 @@ std::variant<httplib::Response, LedgerError> with_retries(const std::string& wha
       if (!retryable(ex.response->status)) return std::move(*ex.response);
       last_status = ex.response->status;
       last_error = describe(*ex.response);
-      wait = retry_after(*ex.response);
+      wait = net::parse_retry_after(ex.response->get_header_value("Retry-After"));
     } else {
       last_status = 0;
       last_error = ex.error;
