@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SDK } from '@formance/formance-sdk';
-import { startSandbox, tempDir, cleanup } from './lib/harness.mjs';
+import { startSandbox, startDaemon, tempDir, cleanup, Proc, BIN } from './lib/harness.mjs';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
@@ -134,4 +134,34 @@ test('--state keeps the ledgers across a restart', async () => {
   const data = (await ledger.v2.getBalancesAggregated({ ledger: 'main', query: { $match: { address: 'users:' } } }))
     .v2AggregateBalancesResponse.data;
   assert.deepEqual(data, { 'EUR/2': BIG });
+});
+
+test('connectivityd takes the --ledger-* settings and refuses unusable ones', async () => {
+  const data = tempDir('cx-data-');
+  try {
+    for (const [args, env, why] of [
+      [['--ledger-url', 'ftp://ledger'], {}, '--ledger-url: not an http(s) URL'],
+      [['--ledger-url', sandbox.url, '--ledger-client-id', 'recon'], {}, 'go together'],
+      [['--ledger-url', sandbox.url, ...CLIENT.map((a) => a.replace('--', '--ledger-'))], { CONNECTIVITY_LEDGER_TOKEN: 't' }, 'choose one'],
+      [['--ledger-token-file', join(data, 'missing')], {}, 'cannot read'],
+    ]) {
+      const p = new Proc('connectivityd-bad', join(BIN, 'connectivityd'),
+        ['--listen', '127.0.0.1:0', '--data-dir', data, '--insecure-no-auth', ...args], { env, dir: data });
+      let timer;
+      const { code } = await Promise.race([p.exited, new Promise((r) => { timer = setTimeout(() => r({ code: 'timeout' }), 15000); })]);
+      clearTimeout(timer);
+      if (code === 'timeout') await p.stop('SIGKILL');
+      assert.equal(code, 1, p.log());
+      assert.ok(p.log().includes(why), p.log());
+    }
+    const daemon = await startDaemon({ extraArgs: ['--ledger-url', `${sandbox.url}/api/ledger`, ...CLIENT.map((a) => a.replace('--', '--ledger-'))] });
+    try {
+      assert.match(daemon.proc.log(), /reconciliation ledger: http:\/\/127\.0\.0\.1:\d+\/api\/ledger \(OAuth2 client credentials\)/);
+    } finally {
+      await daemon.proc.stop();
+      cleanup(daemon.dataDir);
+    }
+  } finally {
+    cleanup(data);
+  }
 });
