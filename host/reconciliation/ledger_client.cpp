@@ -27,6 +27,7 @@ namespace {
 
 constexpr int kMaxAttempts = 6;
 constexpr milliseconds kMaxBackoff{2000};
+constexpr size_t kMaxBody = 16u << 20;  // an aggregated-balances answer is a few KiB
 
 std::string trim_slash(std::string s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
@@ -65,6 +66,10 @@ Exchange send(const net::Url& url, const std::string& method, const std::string&
     auto err = res.error();
     ex.timed_out = err == httplib::Error::Read || err == httplib::Error::ConnectionTimeout;
     ex.error = ex.timed_out ? "timed out after " + std::to_string(timeout.count()) + " ms" : "unreachable (" + httplib::to_string(err) + ")";
+    return ex;
+  }
+  if (res->body.size() > kMaxBody) {
+    ex.error = "answer larger than " + std::to_string(kMaxBody) + " bytes";
     return ex;
   }
   ex.response = std::move(*res);
@@ -180,6 +185,12 @@ std::variant<std::string, LedgerError> oauth_token(const LedgerConfig& c, Clock:
   return t;
 }
 
+// The ledger's own asset rule (docs/ledger/ledger-v2-subset.md §2): a UMN such as "EUR/2".
+bool valid_asset(std::string_view asset) {
+  static const std::regex re("^[A-Z][A-Z0-9]{0,16}(_[A-Z]{1,16})?(/[0-9]{1,6})?$");
+  return std::regex_match(asset.begin(), asset.end(), re);
+}
+
 bool valid_ledger_name(const std::string& name) {
   static const std::regex re("^[0-9a-zA-Z_-]{1,63}$");
   return std::regex_match(name, re);
@@ -194,7 +205,7 @@ std::variant<std::map<std::string, std::string>, LedgerError> parse_balances(con
   std::map<std::string, std::string> out;
   for (auto& [asset, amount] : data->get_object()) {
     auto digits = util::integer_text(amount);
-    if (asset.empty() || asset.size() > 64 || !digits)
+    if (!valid_asset(asset) || !digits)
       return LedgerError{"ledger answered an invalid balance for asset '" + std::string(asset).substr(0, 64) + "'", r.status};
     out[std::string(asset)] = *digits;
   }

@@ -10,6 +10,8 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include <thread>
+
 namespace json = boost::json;
 using namespace std::chrono_literals;
 using cx::recon::aggregate_balances;
@@ -217,4 +219,27 @@ TEST_CASE("the token endpoint is derived from the ledger URL unless configured",
   CHECK(cx::recon::ledger_token_url(c) == "http://ledger:3068/oauth/token");
   c.token_url = "https://auth.example.com/token";
   CHECK(cx::recon::ledger_token_url(c) == "https://auth.example.com/token");
+}
+
+TEST_CASE("an answer that is not {\"data\": {asset: integer}} is an error, not balances", "[ledger][client]") {
+  httplib::Server fake;
+  std::string answer;
+  fake.Get(R"(/v2/main/aggregate/balances)", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(answer, "application/json");
+  });
+  int port = fake.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { fake.listen_after_bind(); });
+  auto config = config_for("http://127.0.0.1:" + std::to_string(port));
+  for (std::string bad : {R"({"data":{"eur":1}})", R"({"data":{"EUR/2":1.5}})", R"({"data":{"EUR/2":"100"}})", R"({"data":[]})",
+                          R"({"balances":{}})", "not json", R"({"data":{"EUR/2":1})"}) {
+    answer = bad;
+    auto e = failed(aggregate_balances(config, "main", kWorld, at("2024-09-26T09:00:00Z"), deadline()));
+    CHECK(e.http_status == 200);
+    CHECK_THAT(e.message, Catch::Contains("ledger GET"));
+  }
+  answer = R"({"data":{"EUR/2":-184467440737095516160,"JPY":0,"USD_CENT/2":5}})";
+  CHECK(ok(aggregate_balances(config, "main", kWorld, at("2024-09-26T09:00:00Z"), deadline())) ==
+        Balances{{"EUR/2", "-184467440737095516160"}, {"JPY", "0"}, {"USD_CENT/2", "5"}});
+  fake.stop();
+  t.join();
 }

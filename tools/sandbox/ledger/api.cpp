@@ -293,8 +293,10 @@ HttpResponse Api::sandbox(const HttpRequest& req) {
 
 HttpResponse Api::handle(const HttpRequest& original) {
   HttpRequest req = original;
-  // A stack gateway serves the ledger under /api/ledger; accept both forms.
+  // A stack gateway serves the ledger under /api/ledger and the token endpoint at
+  // /api/auth/oauth/token (the SDK's default tokenURL); accept both forms.
   if (req.path.rfind("/api/ledger/", 0) == 0) req.path = req.path.substr(11);
+  if (req.path == "/api/auth/oauth/token") req.path = "/oauth/token";
   if (req.path.rfind("/_sandbox/", 0) == 0) return sandbox(req);
   if (req.path == "/oauth/token" && req.method == "POST") return oauth_token(req);
   if (req.path == "/_/info" && req.method == "GET") return json_response(200, json::object{{"server", "ledger"}, {"version", kVersion}});
