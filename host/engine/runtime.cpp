@@ -2,6 +2,7 @@
 
 #include "host/engine/duration.hpp"
 #include "host/engine/errors.hpp"
+#include "host/engine/internal.hpp"
 #include "host/util/log.hpp"
 
 #include <algorithm>
@@ -65,7 +66,7 @@ boost::json::object Runtime::normalize_config(const boost::json::object& body) c
     // Below the server's floor (e.g. the generic sandbox example's "2m" under the default 20m):
     // installed at the floor, with a warning, rather than refused (README.md, "pollingPeriod below the minimum").
     if (period < rules_.minimum_polling_ms) {
-      util::log().warn("connector {}: pollingPeriod {} is below the server minimum; using {}",
+      util::log().warn("connector \"{}\": pollingPeriod {} is below the server minimum; using {}",
                        std::string(name->get_string()), format_duration(period),
                        format_duration(rules_.minimum_polling_ms));
       period = rules_.minimum_polling_ms;
@@ -83,6 +84,8 @@ std::shared_ptr<plugin::ConnectorInstance> Runtime::instantiate(const std::strin
   std::string text = boost::json::serialize(config);
   plugin::ServiceDeps deps;
   deps.connector_id = connector_id;
+  if (auto* name = config.if_contains("name"); name && name->is_string())
+    deps.label = connector_label(std::string(name->get_string()), provider);
   deps.http = std::make_shared<net::HttpClient>(net::allowlist_from_config(text, lib->descriptor().config_schema_json));
   deps.state = std::make_shared<StoredPluginState>(db_, connector_id);
   deps.clock = [this] { return db_.now(); };
@@ -137,7 +140,7 @@ void Runtime::load_all() {
     try {
       put(LiveConnector{r, instantiate(r.id, r.provider, r.config)});
     } catch (const std::exception& e) {
-      util::log().error("connector {} ({}) not loaded: {}", r.name, r.provider, e.what());
+      util::log().error("{} not loaded: {}", connector_label(r.name, r.provider), e.what());
     }
   }
 }

@@ -39,7 +39,8 @@ class MemoryStateStore final : public StateStore {
 };
 
 struct ServiceDeps {
-  std::string connector_id;                 ///< tags every log line
+  std::string connector_id;                 ///< encoded id (state, quarantine)
+  std::string label;                        ///< how log lines name the connector; empty: connector_id
   std::shared_ptr<net::HttpClient> http;    ///< null: every http call is refused (CX_ERR_AUTH)
   std::shared_ptr<StateStore> state;        ///< null: an in-memory store
   std::function<int64_t()> clock;           ///< UTC ms; null: the system clock
@@ -58,6 +59,8 @@ class HostServices {
   const ServiceDeps& deps() const { return deps_; }
   /// msg with every configured secret replaced by [REDACTED].
   std::string redact(std::string msg) const;
+  /// How log lines name the connector (its label, else its id).
+  const std::string& who() const { return deps_.label.empty() ? deps_.connector_id : deps_.label; }
 
  private:
   static HostServices& self(cx_host_ctx* ctx) { return *reinterpret_cast<HostServices*>(ctx); }
