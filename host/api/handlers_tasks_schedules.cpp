@@ -15,6 +15,13 @@ store::ScheduleRecord require_schedule(store::Database& db, const std::string& c
   return std::move(*sch);
 }
 
+/// The task of a schedule run, or nullopt for a schedule without a task spec.
+std::optional<std::string> run_task_id(const store::ScheduleRecord& s, const std::string& instance_id) {
+  const auto* spec = s.task.if_object();
+  if (!spec || !spec->contains("reference") || !spec->at("reference").is_string()) return std::nullopt;
+  return engine::schedule_task_id(s, instance_id);
+}
+
 }  // namespace
 
 void add_task_schedule_routes(Api& api, const Services& s) {
@@ -49,14 +56,14 @@ void add_task_schedule_routes(Api& api, const Services& s) {
               auto page = s.db.read([&](store::ReadTx& tx) {
                 auto p = store::schedule_instances::list(tx, sch.id, r.query);
                 for (auto& i : p.items)
-                  if (!i.terminated)
-                    if (auto t = store::tasks::get(tx, engine::schedule_task_id(sch, i.id))) tasks.emplace(i.id, std::move(*t));
+                  if (auto id = run_task_id(sch, i.id); id && !i.terminated)
+                    if (auto t = store::tasks::get(tx, *id)) tasks.emplace(i.id, std::move(*t));
                 return p;
               });
               return render_page(page, [&](const store::ScheduleInstanceRecord& i) {
                 auto it = tasks.find(i.id);
                 auto o = schedule_instance_json(i, it == tasks.end() ? std::nullopt : std::optional(it->second));
-                o["taskID"] = engine::schedule_task_id(sch, i.id);  // additive: GET /tasks/{taskID}
+                if (auto id = run_task_id(sch, i.id)) o["taskID"] = *id;  // additive: GET /tasks/{taskID}
                 return o;
               });
             });
