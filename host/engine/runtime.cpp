@@ -84,8 +84,6 @@ std::shared_ptr<plugin::ConnectorInstance> Runtime::instantiate(const std::strin
   std::string text = boost::json::serialize(config);
   plugin::ServiceDeps deps;
   deps.connector_id = connector_id;
-  if (auto* name = config.if_contains("name"); name && name->is_string())
-    deps.label = connector_label(std::string(name->get_string()), provider);
   deps.http = std::make_shared<net::HttpClient>(net::allowlist_from_config(text, lib->descriptor().config_schema_json));
   deps.state = std::make_shared<StoredPluginState>(db_, connector_id);
   deps.clock = [this] { return db_.now(); };
@@ -93,7 +91,9 @@ std::shared_ptr<plugin::ConnectorInstance> Runtime::instantiate(const std::strin
     if (v.is_string() && looks_secret(k)) deps.secrets.emplace_back(v.get_string());
   try {
     auto* name = config.if_contains("name");
-    return plugin::ConnectorInstance::create(lib, std::make_unique<plugin::HostServices>(std::move(deps)), text,
+    auto services = std::make_unique<plugin::HostServices>(std::move(deps));
+    if (name && name->is_string()) services->set_label(connector_label(std::string(name->get_string()), provider));
+    return plugin::ConnectorInstance::create(lib, std::move(services), text,
                                              name && name->is_string() ? std::string(name->get_string()) : connector_id);
   } catch (const plugin::CreateError& e) {
     std::string msg = e.field.empty() || std::string(e.what()).find(e.field) != std::string::npos
