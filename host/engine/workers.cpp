@@ -1,12 +1,11 @@
 #include "host/engine/workers.hpp"
 
 #include "host/plugin/faults.hpp"
-
-#include <connectivity/abi.h>
-
 #include "host/util/encoding.hpp"
 #include "host/util/ids.hpp"
 #include "host/util/log.hpp"
+
+#include <connectivity/abi.h>
 
 #include <botan/system_rng.h>
 
@@ -55,7 +54,6 @@ namespace {
 // (connectivityd itself runs on jemalloc, which returns freed pages on its own: there the trim
 // finds nothing to do.)
 constexpr int64_t kTrimIntervalMs = 2000;
-// How often a quarantined connector's tasks look again whether the quarantine was lifted.
 // Connectors whose turn the pool remembers before it forgets the idle ones.
 constexpr size_t kMaxShares = 4096;
 
