@@ -2,6 +2,9 @@
 #include "host/api/errors.hpp"
 #include "host/api/presenters.hpp"
 #include "host/api/routes.hpp"
+#include "host/engine/workers.hpp"
+
+#include <map>
 
 namespace cx::api {
 namespace {
@@ -10,6 +13,13 @@ store::ScheduleRecord require_schedule(store::Database& db, const std::string& c
   auto sch = db.read([&](store::ReadTx& tx) { return store::schedules::get(tx, id); });
   if (!sch || sch->connector_id != connector_id) throw not_found("schedule not found");
   return std::move(*sch);
+}
+
+/// The task of a schedule run, or nullopt for a schedule without a task spec.
+std::optional<std::string> run_task_id(const store::ScheduleRecord& s, const std::string& instance_id) {
+  const auto* spec = s.task.if_object();
+  if (!spec || !spec->contains("reference") || !spec->at("reference").is_string()) return std::nullopt;
+  return engine::schedule_task_id(s, instance_id);
 }
 
 }  // namespace
@@ -41,9 +51,21 @@ void add_task_schedule_routes(Api& api, const Services& s) {
             std::string cid = connector_id_param(c);
             auto sch = require_schedule(s.db, cid, opaque_param(c, "scheduleID"));
             return list_response(c, [&](const PageRequest& r) {
-              auto page =
-                  s.db.read([&](store::ReadTx& tx) { return store::schedule_instances::list(tx, sch.id, r.query); });
-              return render_page(page, schedule_instance_json);
+              // An open run shows its task's progress (attempts, next attempt, last error).
+              std::map<std::string, store::TaskRecord> tasks;
+              auto page = s.db.read([&](store::ReadTx& tx) {
+                auto p = store::schedule_instances::list(tx, sch.id, r.query);
+                for (auto& i : p.items)
+                  if (auto id = run_task_id(sch, i.id); id && !i.terminated)
+                    if (auto t = store::tasks::get(tx, *id)) tasks.emplace(i.id, std::move(*t));
+                return p;
+              });
+              return render_page(page, [&](const store::ScheduleInstanceRecord& i) {
+                auto it = tasks.find(i.id);
+                auto o = schedule_instance_json(i, it == tasks.end() ? std::nullopt : std::optional(it->second));
+                if (auto id = run_task_id(sch, i.id)) o["taskID"] = *id;  // additive: GET /tasks/{taskID}
+                return o;
+              });
             });
           });
 }

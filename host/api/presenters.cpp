@@ -223,6 +223,25 @@ json::object bank_account_json(const store::BankAccountRecord& b) {
   return o;
 }
 
+namespace {
+/// The task's last error as text: its "message", else the JSON itself.
+std::optional<std::string> last_error_text(const store::TaskRecord& t) {
+  if (!t.last_error) return std::nullopt;
+  const json::value& e = *t.last_error;
+  if (e.is_object() && e.as_object().contains("message") && e.at("message").is_string())
+    return std::string(e.at("message").get_string());
+  if (e.is_string()) return std::string(e.get_string());
+  return json::serialize(e);
+}
+
+/// attempts, and nextAttemptAt while a PROCESSING task waits (no lease held: not running now).
+void put_progress(json::object& o, const store::TaskRecord& t) {
+  o["attempts"] = t.attempts;
+  if (t.status == store::task_status::kProcessing && !t.lease_owner && t.next_run_at)
+    o["nextAttemptAt"] = rfc3339(*t.next_run_at);
+}
+}  // namespace
+
 json::object task_json(const store::TaskRecord& t) {
   json::object o;
   o["id"] = t.id;
@@ -231,15 +250,9 @@ json::object task_json(const store::TaskRecord& t) {
   o["createdAt"] = rfc3339(t.created_at);
   o["updatedAt"] = rfc3339(t.updated_at);
   put_if(o, "createdObjectID", t.created_object_id);
-  if (t.last_error && t.status != store::task_status::kSucceeded) {
-    const json::value& e = *t.last_error;
-    if (e.is_object() && e.as_object().contains("message") && e.at("message").is_string())
-      o["error"] = e.at("message");
-    else if (e.is_string())
-      o["error"] = e;
-    else
-      o["error"] = json::serialize(e);
-  }
+  if (t.status != store::task_status::kSucceeded)
+    if (auto e = last_error_text(t)) o["error"] = *e;
+  put_progress(o, t);
   return o;
 }
 
@@ -253,7 +266,7 @@ json::object schedule_json(const store::ScheduleRecord& s) {
   return o;
 }
 
-json::object schedule_instance_json(const store::ScheduleInstanceRecord& i) {
+json::object schedule_instance_json(const store::ScheduleInstanceRecord& i, const std::optional<store::TaskRecord>& task) {
   json::object o;
   o["id"] = i.id;
   o["connectorID"] = i.connector_id;
@@ -263,6 +276,10 @@ json::object schedule_instance_json(const store::ScheduleInstanceRecord& i) {
   o["terminated"] = i.terminated;
   if (i.terminated_at) o["terminatedAt"] = rfc3339(*i.terminated_at);
   put_if(o, "error", i.error);
+  if (task && !i.terminated) {
+    put_progress(o, *task);
+    if (auto e = last_error_text(*task)) o["lastError"] = *e;
+  }
   return o;
 }
 

@@ -61,9 +61,14 @@ boost::json::object link_attempt_json(const store::LinkAttemptRecord& a);
 /// A bank account with accountNumber (2+3 kept) and IBAN (4+4 kept) masked, as the reference.
 boost::json::object bank_account_json(const store::BankAccountRecord& b);
 
+/// A task as v3 shapes it, plus (additive, docs/api/formance-v3.md §4) `attempts` and, while it
+/// waits for its next run, `nextAttemptAt`; `error` is its last error, also while it retries.
 boost::json::object task_json(const store::TaskRecord& t);
 boost::json::object schedule_json(const store::ScheduleRecord& s);
-boost::json::object schedule_instance_json(const store::ScheduleInstanceRecord& i);
+/// A schedule instance; for a run still open, the state of its task when given (additive:
+/// `attempts`, `nextAttemptAt`, `lastError`).
+boost::json::object schedule_instance_json(const store::ScheduleInstanceRecord& i,
+                                           const std::optional<store::TaskRecord>& task = std::nullopt);
 
 /// Keeps `prefix` and `suffix` characters and masks the rest with '*' (all masked when short).
 std::string obfuscate(const std::string& v, size_t prefix, size_t suffix);

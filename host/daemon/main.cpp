@@ -104,6 +104,11 @@ int serve(Options o) {
   cx::engine::EngineOptions eo;
   eo.public_url = o.public_url;
   eo.workers = o.workers;
+  eo.connector_max_concurrency = o.connector_max_concurrency;
+  eo.max_attempts = o.task_max_attempts;
+  auto lease = cx::engine::parse_duration_ms(o.task_lease);
+  if (!lease || *lease < 300) throw std::runtime_error("--task-lease: not a duration of at least 300ms");
+  eo.lease_ms = *lease;
   auto minimum = cx::engine::parse_duration_ms(o.polling_period_minimum);
   auto dflt = cx::engine::parse_duration_ms(o.polling_period_default);
   if (!minimum || !dflt) throw std::runtime_error("--polling-period-minimum / --polling-period-default: not a duration");
@@ -183,6 +188,16 @@ int main(int argc, char** argv) {
   app.add_option("--api-tokens-file", o.tokens_file, "API bearer tokens, one per line (else CONNECTIVITY_API_TOKEN)");
   app.add_flag("--insecure-no-auth", o.insecure_no_auth, "no API authentication (loopback listen address only)");
   app.add_option("--workers", o.workers, "task worker threads")->check(CLI::Range(1, 64));
+  app.add_option("--connector-max-concurrency", o.connector_max_concurrency,
+                 "tasks of one connector running at once (default: a quarter of --workers, at least 1)")
+      ->check(CLI::Range(1, 64))
+      ->envname("CONNECTIVITY_CONNECTOR_MAX_CONCURRENCY");
+  app.add_option("--task-max-attempts", o.task_max_attempts, "runs of a task before it is failed for good")
+      ->check(CLI::Range(1, 1000))
+      ->envname("CONNECTIVITY_TASK_MAX_ATTEMPTS");
+  app.add_option("--task-lease", o.task_lease,
+                 "how long a worker holds a task before another may take it; renewed while it runs (Go duration)")
+      ->envname("CONNECTIVITY_TASK_LEASE");
   app.add_option("--http-threads", o.http_threads, "HTTP worker threads (default: twice the cores, at least 4)")->check(CLI::Range(1, 256));
   app.add_option("--http-head-timeout-ms", o.http_head_timeout_ms,
                  "a request's head must arrive within this long of its first byte (default 10000)")

@@ -20,6 +20,9 @@ struct Options {
   std::optional<std::filesystem::path> tokens_file;      ///< --api-tokens-file (else CONNECTIVITY_API_TOKEN)
   bool insecure_no_auth = false;                ///< --insecure-no-auth (loopback only)
   int workers = 4;                              ///< --workers
+  int connector_max_concurrency = 0;            ///< --connector-max-concurrency; 0: max(1, workers / 4)
+  int task_max_attempts = 10;                   ///< --task-max-attempts: runs per task before it FAILS
+  std::string task_lease = "60s";               ///< --task-lease: a task's lease, renewed every third of it
   std::string polling_period_minimum = "20m";   ///< --polling-period-minimum
   std::string polling_period_default = "30m";   ///< --polling-period-default
   int http_threads = 0;                         ///< --http-threads; 0: the server's default

@@ -49,7 +49,7 @@ void set_up(Engine& e, const LiveConnector& c) {
   // Some providers (Powens) have no API to subscribe webhooks: the operator registers these URLs
   // in the provider's console (also listed by GET /v3/connectors/{id}/webhooks).
   for (auto& h : hooks)
-    util::log().info("connector {}: the provider must deliver {} webhooks to {}{}", c.record.id, h.name,
+    util::log().info("{}: the provider must deliver {} webhooks to {}{}", connector_label(c.record.name, c.record.provider), h.name,
                      webhook_base(e.options(), c.record.id), h.url_path);
 }
 
@@ -64,7 +64,9 @@ void tear_down(Engine& e, const std::string& connector_id) {
     auto r = live->instance->call(plugin::Op::Uninstall,
                                   boost::json::serialize(boost::json::object{{"connectorID", connector_id}, {"webhookConfigs", configs}}),
                                   util::now_ms() + e.options().sync_call_timeout_ms);
-    if (!r.ok()) util::log().warn("connector {}: plugin uninstall failed ({}), removing anyway", connector_id, r.message());
+    if (!r.ok())
+      util::log().warn("{}: plugin uninstall failed ({}), removing anyway", connector_label(live->record.name, live->record.provider),
+                       r.message());
   }
   e.runtime().erase(connector_id);
   plugin::FaultBook::get().forget(connector_id);
@@ -97,7 +99,7 @@ std::string Engine::install(const std::string& provider_raw, const boost::json::
   }
   runtime_.put(live);
   workers_->notify();
-  util::log().info("installed connector {} ({}) as {}", rec.name, provider, rec.id);
+  util::log().info("installed {} as {}", connector_label(rec.name, provider), rec.id);
   return rec.id;
 }
 

@@ -13,8 +13,10 @@ std::optional<TaskOutcome> tell_provider(const LiveConnector& c, plugin::Op op, 
   if (!c.instance->supports(op)) return std::nullopt;
   auto r = c.instance->call(op, boost::json::serialize(req), util::now_ms() + 60000);
   if (r.ok()) return std::nullopt;
-  if (retryable(r.code)) return TaskOutcome::retry(boost::json::object{{"message", r.message()}}, r.retry_after_ms());
-  util::log().warn("connector {}: {} failed ({}); deleting local data anyway", c.record.id, plugin::op_name(op), r.message());
+  if (retryable(r.code))
+    return TaskOutcome::retry(boost::json::object{{"message", r.message()}, {"code", r.code}}, r.retry_after_ms());
+  util::log().warn("{}: {} failed ({}); deleting local data anyway", connector_label(c.record.name, c.record.provider),
+                   plugin::op_name(op), r.message());
   return std::nullopt;
 }
 

@@ -17,7 +17,14 @@ Engine::Engine(store::Database& db, plugin::Registry& registry, EngineOptions op
   wo.max_backoff_ms = options_.max_backoff_ms;
   wo.max_attempts = options_.max_attempts;
   wo.webhook_retention_ms = options_.webhook_retention_ms;
+  wo.connector_max_concurrency = options_.connector_max_concurrency;
   workers_ = std::make_unique<WorkerPool>(db_, wo, [this](const store::TaskRecord& t) { return run_task(t); });
+  workers_->set_connector_labels([this](const std::string& id) { return connector_label(*this, id); });
+}
+
+std::string connector_label(const Engine& e, const std::string& connector_id) {
+  if (auto live = e.runtime().get(connector_id)) return connector_label(live->record.name, live->record.provider);
+  return "connector " + connector_id;
 }
 
 Engine::~Engine() { stop(); }

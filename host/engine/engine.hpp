@@ -29,6 +29,7 @@ struct EngineOptions {
   int64_t lease_ms = 60000;
   int64_t max_backoff_ms = 100000;
   int max_attempts = 10;  ///< runs per task before it is FAILED for good (kept across restarts)
+  int connector_max_concurrency = 0;  ///< tasks of one connector running at once; 0: max(1, workers / 4)
   int64_t webhook_retention_ms = 7LL * 24 * 3600 * 1000;  ///< see WorkerOptions
   /// A webhook whose signature date (verify_webhook's signedAt) is further than this from now,
   /// either way, is refused; a verified delivery's key is kept at least as long (replay guard).
@@ -100,6 +101,7 @@ class Engine {
   RedirectResult handle_redirect(const std::string& connector_id, const InboundRequest& req);
 
   Runtime& runtime() { return runtime_; }
+  const Runtime& runtime() const { return runtime_; }
   store::Database& db() { return db_; }
   const EngineOptions& options() const { return options_; }
   /// Tasks by state for /metrics.

@@ -99,10 +99,12 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
 
   ItemOwner owner{connector_id, connector, psu_id, connection_id, &e.db().blind_index()};
   // Logs and errors name the connector as operators know it, not by its 150-character id.
-  const std::string connector_label = "connector " + live->record.name + " (" + live->record.provider + ")";
+  const std::string who = connector_label(live->record.name, live->record.provider);
   const std::string op_label = plugin::op_name(*op);
   for (int page = 0; page < kMaxPages; ++page) {
     if (pool.stopping()) return TaskOutcome::retry(boost::json::object{{"message", "daemon stopping"}});
+    // Its provider rate-limited another task of this connector meanwhile: wait with them.
+    if (auto until = pool.paused_until(connector_id, e.db().now())) return TaskOutcome::deferred(*until);
     boost::json::object req{{"state", state}, {"fromPayload", from_payload}, {"pageSize", e.options().fetch_page_size}};
     boost::json::value out;
     auto r = inst.call_json(*op, boost::json::serialize(req), out, util::now_ms() + kFetchCallTimeoutMs);
@@ -129,7 +131,7 @@ TaskOutcome EngineTasks::fetch(Engine& e, const store::TaskRecord& t, const Work
     // hasMore with the state it was given would ask for the same page forever.
     if (has_more && fp.new_state == state)
       return TaskOutcome::failed(boost::json::object{
-          {"message", op_label + " of " + connector_label + " returned hasMore: true with an unchanged newState"},
+          {"message", op_label + " of " + who + " returned hasMore: true with an unchanged newState"},
           {"op", op_label}});
 
     store::FetchedPageResult stored;

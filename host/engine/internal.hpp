@@ -80,6 +80,14 @@ void enqueue_fetches_now(store::WriteTx& tx, const std::string& connector_id, co
 /// The stored workflow of a connector (empty when none).
 boost::json::array workflow_of(store::Tx& tx, const std::string& connector_id);
 
+/// How logs and task errors name a connector: `connector "acme" (generic)`, as operators know
+/// it, never by its 150-character id.
+inline std::string connector_label(const std::string& name, const std::string& provider) {
+  return "connector \"" + name + "\" (" + provider + ")";
+}
+/// connector_label of an installed connector, or `connector <id>` when it is not loaded.
+std::string connector_label(const Engine& e, const std::string& connector_id);
+
 /// Short stable hex digest of text (task references that must be deterministic).
 std::string digest(std::string_view text);
 

@@ -2,6 +2,7 @@
 
 #include "host/engine/duration.hpp"
 #include "host/engine/errors.hpp"
+#include "host/engine/internal.hpp"
 #include "host/util/log.hpp"
 
 #include <algorithm>
@@ -65,7 +66,7 @@ boost::json::object Runtime::normalize_config(const boost::json::object& body) c
     // Below the server's floor (e.g. the generic sandbox example's "2m" under the default 20m):
     // installed at the floor, with a warning, rather than refused (README.md, "pollingPeriod below the minimum").
     if (period < rules_.minimum_polling_ms) {
-      util::log().warn("connector {}: pollingPeriod {} is below the server minimum; using {}",
+      util::log().warn("connector \"{}\": pollingPeriod {} is below the server minimum; using {}",
                        std::string(name->get_string()), format_duration(period),
                        format_duration(rules_.minimum_polling_ms));
       period = rules_.minimum_polling_ms;
@@ -90,7 +91,9 @@ std::shared_ptr<plugin::ConnectorInstance> Runtime::instantiate(const std::strin
     if (v.is_string() && looks_secret(k)) deps.secrets.emplace_back(v.get_string());
   try {
     auto* name = config.if_contains("name");
-    return plugin::ConnectorInstance::create(lib, std::make_unique<plugin::HostServices>(std::move(deps)), text,
+    auto services = std::make_unique<plugin::HostServices>(std::move(deps));
+    if (name && name->is_string()) services->set_label(connector_label(std::string(name->get_string()), provider));
+    return plugin::ConnectorInstance::create(lib, std::move(services), text,
                                              name && name->is_string() ? std::string(name->get_string()) : connector_id);
   } catch (const plugin::CreateError& e) {
     std::string msg = e.field.empty() || std::string(e.what()).find(e.field) != std::string::npos
@@ -137,7 +140,7 @@ void Runtime::load_all() {
     try {
       put(LiveConnector{r, instantiate(r.id, r.provider, r.config)});
     } catch (const std::exception& e) {
-      util::log().error("connector {} ({}) not loaded: {}", r.name, r.provider, e.what());
+      util::log().error("{} not loaded: {}", connector_label(r.name, r.provider), e.what());
     }
   }
 }

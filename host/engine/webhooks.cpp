@@ -47,7 +47,8 @@ void Engine::handle_webhook(const std::string& connector_id, const InboundReques
   auto r = live->instance->call_within(plugin::Op::VerifyWebhook, boost::json::serialize(request),
                                        options_.sync_call_timeout_ms);
   if (!r.ok()) {
-    util::log().warn("connector {}: webhook on {} refused: {}", connector_id, req.path, r.message());
+    util::log().warn("{}: webhook on {} refused: {}", connector_label(live->record.name, live->record.provider), req.path,
+                     r.message());
     // Not answered in time (hung or busy plugin): the provider should deliver it again.
     if (r.code == CX_ERR_TIMEOUT || r.code == CX_ERR_UPSTREAM)
       throw EngineError(503, "UNAVAILABLE", "webhook verification did not complete: " + r.message());
@@ -68,8 +69,8 @@ void Engine::handle_webhook(const std::string& connector_id, const InboundReques
   if (key.empty()) key = config->name + ":" + digest(req.path + "\n" + req.body);  // same delivery, same key
   const int64_t now = util::now_ms();
   if (signed_at && std::llabs(now - *signed_at) > options_.webhook_tolerance_ms) {
-    util::log().warn("connector {}: webhook on {} refused: signed at {}, outside the {} s tolerance window",
-                     connector_id, req.path, time::format_rfc3339(*signed_at), options_.webhook_tolerance_ms / 1000);
+    util::log().warn("{}: webhook on {} refused: signed at {}, outside the {} s tolerance window",
+                     connector_label(live->record.name, live->record.provider), req.path, time::format_rfc3339(*signed_at), options_.webhook_tolerance_ms / 1000);
     throw EngineError(401, "UNAUTHORIZED",
                       "webhook signature date " + time::format_rfc3339(*signed_at) + " is outside the tolerance window of " +
                           std::to_string(options_.webhook_tolerance_ms / 1000) + " s");
@@ -152,7 +153,7 @@ void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, 
   // Deletion is final: a provider event about a deleted connection is acknowledged and ignored
   // (a new link through the host is the only way back, and it does not come through here).
   if (connection_id && kind != "userLinkConnections" && deleted(e, cid, *connection_id)) {
-    util::log().info("connector {}: {} about deleted connection {} ignored", cid, kind, *connection_id);
+    util::log().info("{}: {} about deleted connection {} ignored", connector_label(e, cid), kind, *connection_id);
     return;
   }
   // The PSU of a connection event: from the connection when known, else from the provider user.
@@ -232,7 +233,7 @@ void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, 
       store::events::append(tx, store::event_type::kUserDisconnected, ev);
     });
   } else {
-    util::log().warn("connector {}: unknown webhook response kind {} ignored", cid, kind);
+    util::log().warn("{}: unknown webhook response kind {} ignored", connector_label(e, cid), kind);
   }
 }
 }  // namespace

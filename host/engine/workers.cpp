@@ -1,10 +1,11 @@
 #include "host/engine/workers.hpp"
 
 #include "host/plugin/faults.hpp"
-
 #include "host/util/encoding.hpp"
 #include "host/util/ids.hpp"
 #include "host/util/log.hpp"
+
+#include <connectivity/abi.h>
 
 #include <botan/system_rng.h>
 
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <tuple>
 
 namespace cx::engine {
 
@@ -30,6 +32,13 @@ std::optional<std::string> schedule_instance_of(const store::TaskRecord& t) {
   return std::string(v->get_string());
 }
 
+/// True when a retry's error is the plugin's CX_ERR_RATE_LIMITED (the error JSON's "code").
+bool rate_limited(const boost::json::value& e) {
+  if (!e.is_object()) return false;
+  auto* c = e.get_object().if_contains("code");
+  return c && c->is_int64() && c->get_int64() == CX_ERR_RATE_LIMITED;
+}
+
 std::string message_of(const boost::json::value& e) {
   if (e.is_object())
     if (auto* m = e.get_object().if_contains("message"); m && m->is_string()) return std::string(m->get_string());
@@ -45,8 +54,8 @@ namespace {
 // (connectivityd itself runs on jemalloc, which returns freed pages on its own: there the trim
 // finds nothing to do.)
 constexpr int64_t kTrimIntervalMs = 2000;
-// How often a quarantined connector's tasks look again whether the quarantine was lifted.
-constexpr int64_t kQuarantinePollMs = 2000;
+// Connectors whose turn the pool remembers before it forgets the idle ones.
+constexpr size_t kMaxShares = 4096;
 
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -141,53 +150,147 @@ void WorkerPool::renew_loop() {
   }
 }
 
+std::string WorkerPool::who(const std::optional<std::string>& connector_id) const {
+  if (!connector_id) return "(no connector)";
+  if (label_) {
+    try {
+      return label_(*connector_id);
+    } catch (const std::exception&) {
+    }
+  }
+  return "connector " + *connector_id;
+}
+
+int WorkerPool::connector_cap() const {
+  return options_.connector_max_concurrency > 0 ? options_.connector_max_concurrency
+                                                : std::max(1, std::max(1, options_.workers) / 4);
+}
+
+void WorkerPool::pause_connector(const std::string& connector_id, int64_t until_ms) {
+  std::lock_guard lock(flight_mu_);
+  auto& share = share_locked(connector_id);
+  share.paused_until = std::max(share.paused_until, until_ms);
+}
+
+std::optional<int64_t> WorkerPool::paused_until(const std::string& connector_id, int64_t now_ms) const {
+  std::lock_guard lock(flight_mu_);
+  auto it = shares_.find(connector_id);
+  if (it == shares_.end() || it->second.paused_until <= now_ms) return std::nullopt;
+  return it->second.paused_until;
+}
+
+WorkerPool::Share& WorkerPool::share_locked(const std::string& key) {
+  auto it = shares_.find(key);
+  if (it != shares_.end()) return it->second;
+  // A connector new to the pool starts level with the least served one: first in line, without
+  // a credit that would let it hold the workers for long.
+  Share s;
+  s.used_ms = least_used_locked();
+  return shares_.emplace(key, s).first->second;
+}
+
+int64_t WorkerPool::least_used_locked() const {
+  int64_t least = -1;
+  for (auto& [k, s] : shares_)
+    if (least < 0 || s.used_ms < least) least = s.used_ms;
+  return std::max<int64_t>(0, least);
+}
+
+std::optional<store::TaskRecord> WorkerPool::lease_next() {
+  std::lock_guard serial(lease_mu_);
+  const int cap = connector_cap();
+  auto leased = db_.write([&](store::WriteTx& tx) -> std::optional<store::TaskRecord> {
+    const int64_t now = tx.now();
+    auto groups = store::tasks::due_groups(tx, now);
+    const store::tasks::DueGroup* best = nullptr;
+    std::tuple<int64_t, uint64_t, int64_t> best_key;
+    {
+      std::lock_guard lock(flight_mu_);
+      const int64_t least = least_used_locked();
+      for (auto& g : groups) {
+        auto it = shares_.find(g.connector_id.value_or(""));
+        const Share* share = it == shares_.end() ? nullptr : &it->second;
+        if (share && (share->running >= cap || share->paused_until > now)) continue;
+        // Quarantined: paused, not failing, so its tasks resume intact once it is lifted.
+        if (g.connector_id && plugin::FaultBook::get().quarantined(*g.connector_id)) continue;
+        // Least worker time used first, then least recently started, then oldest due.
+        std::tuple<int64_t, uint64_t, int64_t> key{share ? share->used_ms : least, share ? share->last_started : 0,
+                                                   g.oldest_due_at};
+        if (!best || key < best_key) {
+          best = &g;
+          best_key = key;
+        }
+      }
+    }
+    if (!best) return std::nullopt;
+    auto v = store::tasks::lease_due_of(tx, best->connector_id, owner_, now, options_.lease_ms, 1);
+    if (v.empty()) return std::nullopt;
+    return std::move(v.front());
+  });
+  if (leased) {
+    std::lock_guard lock(flight_mu_);
+    auto& share = share_locked(leased->connector_id.value_or(""));
+    ++share.running;
+    share.last_started = ++start_seq_;
+    in_flight_[leased->id] = false;
+    started_at_[leased->id] = steady_ms();
+  }
+  return leased;
+}
+
+void WorkerPool::done_running(const store::TaskRecord& t) {
+  std::lock_guard lock(flight_mu_);
+  in_flight_.erase(t.id);
+  int64_t used = 1;
+  if (auto s = started_at_.find(t.id); s != started_at_.end()) {
+    used = std::max<int64_t>(1, steady_ms() - s->second);
+    started_at_.erase(s);
+  }
+  auto it = shares_.find(t.connector_id.value_or(""));
+  if (it == shares_.end()) return;
+  --it->second.running;
+  it->second.used_ms += used;
+  // An idle connector keeps its account; uninstalled ones are forgotten only when they pile up,
+  // keeping those running or paused.
+  if (shares_.size() > kMaxShares) {
+    const int64_t now = db_.now();
+    std::erase_if(shares_, [&](const auto& kv) { return kv.second.running <= 0 && kv.second.paused_until <= now; });
+  }
+}
+
 void WorkerPool::work_loop() {
   while (!stopping_) {
-    std::vector<store::TaskRecord> leased;
+    std::optional<store::TaskRecord> leased;
     try {
-      leased = db_.write([&](store::WriteTx& tx) {
-        return store::tasks::lease_due(tx, owner_, tx.now(), options_.lease_ms, 1);
-      });
+      leased = lease_next();
     } catch (const std::exception& e) {
       util::log().error("task queue: lease failed: {}", e.what());
     }
-    if (leased.empty()) {
+    if (!leased) {
       release_free_heap(/*idle=*/true);
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, std::chrono::milliseconds(options_.idle_poll_ms), [&] { return stopping_.load(); });
       continue;
     }
-    for (auto& t : leased) {
-      if (t.connector_id && plugin::FaultBook::get().quarantined(*t.connector_id)) {
-        // Paused, not failing: the run costs no attempt, so the task resumes intact (within
-        // kQuarantinePollMs) once the quarantine is lifted, however long it lasted.
-        db_.write([&](store::WriteTx& tx) { store::tasks::release(tx, t.id, owner_, tx.now() + kQuarantinePollMs); });
-        continue;
-      }
-      ++running_;
-      {
-        std::lock_guard lock(flight_mu_);
-        in_flight_[t.id] = false;
-      }
-      TaskOutcome o;
-      try {
-        o = handler_(t);
-      } catch (const std::exception& e) {
-        o = TaskOutcome::failed(boost::json::object{{"message", e.what()}});
-      }
-      {
-        std::lock_guard lock(flight_mu_);
-        in_flight_.erase(t.id);
-      }
-      --running_;
-      try {
-        finish(t, o);
-      } catch (const std::exception& e) {
-        util::log().error("task {}: recording its outcome failed: {}", t.id, e.what());
-      }
-      trimmed_since_work_ = false;
-      release_free_heap(/*idle=*/false);
+    const store::TaskRecord& t = *leased;
+    ++running_;
+    TaskOutcome o;
+    try {
+      o = handler_(t);
+    } catch (const std::exception& e) {
+      o = TaskOutcome::failed(boost::json::object{{"message", e.what()}});
     }
+    done_running(t);
+    --running_;
+    try {
+      finish(t, o);
+    } catch (const std::exception& e) {
+      util::log().error("task {}: recording its outcome failed: {}", t.id, e.what());
+    }
+    // A slot of this connector is free again (or another connector's turn came): wake a worker.
+    notify();
+    trimmed_since_work_ = false;
+    release_free_heap(/*idle=*/false);
   }
 }
 
@@ -195,6 +298,16 @@ void WorkerPool::finish(const store::TaskRecord& t, const TaskOutcome& given) {
   auto instance = schedule_instance_of(t);
   TaskOutcome o = given;
   const bool released = o.kind == TaskOutcome::Kind::Retry && stopping_;
+  int64_t retry_delay_ms = 0;
+  if (o.kind == TaskOutcome::Kind::Retry && !released) {
+    retry_delay_ms = backoff_ms(t.attempts, options_.max_backoff_ms, o.retry_after_ms);
+    // The provider asked us to slow down: the whole connector waits, not only this task.
+    if (t.connector_id && rate_limited(o.error)) {
+      pause_connector(*t.connector_id, db_.now() + retry_delay_ms);
+      util::log().warn("{}: rate limited by its provider; every task of it paused for {} ms",
+                       who(t.connector_id), retry_delay_ms);
+    }
+  }
   if (o.kind == TaskOutcome::Kind::Retry && !released && t.attempts >= options_.max_attempts) {
     boost::json::object e = o.error.is_object() ? o.error.get_object() : boost::json::object{};
     e["message"] = "gave up after " + std::to_string(t.attempts) + " attempts: " + message_of(o.error);
@@ -207,6 +320,10 @@ void WorkerPool::finish(const store::TaskRecord& t, const TaskOutcome& given) {
       store::tasks::release(tx, t.id, owner_);
       return;
     }
+    if (o.kind == TaskOutcome::Kind::Deferred) {
+      store::tasks::release(tx, t.id, owner_, o.defer_until_ms);
+      return;
+    }
     switch (o.kind) {
       case TaskOutcome::Kind::Succeeded:
         store::tasks::complete(tx, t.id, owner_, o.created_object_id);
@@ -217,21 +334,24 @@ void WorkerPool::finish(const store::TaskRecord& t, const TaskOutcome& given) {
         if (instance) store::schedule_instances::terminate(tx, *instance, message_of(o.error));
         break;
       case TaskOutcome::Kind::Retry:
-        store::tasks::retry_at(tx, t.id, owner_,
-                               tx.now() + backoff_ms(t.attempts, options_.max_backoff_ms, o.retry_after_ms), o.error);
+        store::tasks::retry_at(tx, t.id, owner_, tx.now() + retry_delay_ms, o.error);
         break;
+      case TaskOutcome::Kind::Deferred: break;
     }
   });
   switch (o.kind) {
     case TaskOutcome::Kind::Succeeded: ++succeeded_; break;
     case TaskOutcome::Kind::Failed:
       ++failed_;
-      util::log().warn("task {} ({}) failed: {}", t.type, t.id, message_of(o.error));
+      util::log().warn("task {} of {} failed: {} (task {})", t.type, who(t.connector_id), message_of(o.error), t.id);
       break;
     case TaskOutcome::Kind::Retry:
       ++retried_;
-      if (!stopping_) util::log().info("task {} ({}) will retry: {}", t.type, t.id, message_of(o.error));
+      if (!stopping_)
+        util::log().info("task {} of {} will retry: {} (attempt {} of {}; task {})", t.type, who(t.connector_id),
+                         message_of(o.error), t.attempts, options_.max_attempts, t.id);
       break;
+    case TaskOutcome::Kind::Deferred: break;
   }
 }
 
@@ -285,7 +405,7 @@ void WorkerPool::schedule_loop() {
           if (run_in_flight(tx, s)) {
             ++skipped_;
             store::schedules::set_next_run(tx, s.id, next_run);
-            util::log().info("schedule {}: tick skipped, its last run is still in flight", s.id);
+            util::log().debug("schedule {} of {}: tick skipped, its last run is still in flight", s.id, who(s.connector_id));
             return;
           }
           std::string instance_id = util::uuid_v4();

@@ -63,7 +63,7 @@ void HostServices::log(cx_host_ctx* ctx, int32_t level, cx_bytes msg) noexcept {
                : level == CX_LOG_INFO ? spdlog::level::info
                : level == CX_LOG_WARN ? spdlog::level::warn
                                       : spdlog::level::err;
-    util::log().log(lvl, "[{}] {}", s.deps_.connector_id, text);
+    util::log().log(lvl, "{}: {}", s.who(), text);
   } catch (...) {
   }
 }
@@ -106,7 +106,7 @@ int32_t HostServices::http(cx_host_ctx* ctx, const cx_call* call, cx_bytes head,
     req.body = std::string(view(body));
 
     if (!s.deps_.http) {
-      util::log().warn("[{}] refused egress to {}: connector has no HTTP access", s.deps_.connector_id, req.url);
+      util::log().warn("{}: refused egress to {}: connector has no HTTP access", s.who(), req.url);
       return fail(err, CX_ERR_AUTH, "this connector has no outbound HTTP access");
     }
     int64_t deadline = 0;
@@ -115,7 +115,7 @@ int32_t HostServices::http(cx_host_ctx* ctx, const cx_call* call, cx_bytes head,
     switch (res.outcome) {
       case net::HttpResult::Outcome::Response: break;
       case net::HttpResult::Outcome::Refused:
-        util::log().warn("[{}] refused: {}", s.deps_.connector_id, res.error);
+        util::log().warn("{}: refused: {}", s.who(), res.error);
         return fail(err, CX_ERR_AUTH, res.error);
       case net::HttpResult::Outcome::Timeout: return fail(err, CX_ERR_TIMEOUT, res.error);
       case net::HttpResult::Outcome::BadRequest: return fail(err, CX_ERR_INVALID_ARGUMENT, res.error);
@@ -139,7 +139,7 @@ int32_t HostServices::state_get(cx_host_ctx* ctx, cx_bytes key, cx_sink* value) 
     if (!v) return CX_ERR_NOT_FOUND;
     return write(value, *v);
   } catch (const std::exception& e) {
-    util::log().error("[{}] state_get failed: {}", self(ctx).deps_.connector_id, e.what());
+    util::log().error("{}: state_get failed: {}", self(ctx).who(), e.what());
     return CX_ERR_INTERNAL;
   } catch (...) {
     return CX_ERR_INTERNAL;
@@ -151,7 +151,7 @@ int32_t HostServices::state_put(cx_host_ctx* ctx, cx_bytes key, cx_bytes value) 
     self(ctx).deps_.state->put(std::string(view(key)), std::string(view(value)));
     return CX_OK;
   } catch (const std::exception& e) {
-    util::log().error("[{}] state_put failed: {}", self(ctx).deps_.connector_id, e.what());
+    util::log().error("{}: state_put failed: {}", self(ctx).who(), e.what());
     return CX_ERR_INTERNAL;
   } catch (...) {
     return CX_ERR_INTERNAL;

@@ -39,7 +39,7 @@ class MemoryStateStore final : public StateStore {
 };
 
 struct ServiceDeps {
-  std::string connector_id;                 ///< tags every log line
+  std::string connector_id;                 ///< encoded id (state, quarantine)
   std::shared_ptr<net::HttpClient> http;    ///< null: every http call is refused (CX_ERR_AUTH)
   std::shared_ptr<StateStore> state;        ///< null: an in-memory store
   std::function<int64_t()> clock;           ///< UTC ms; null: the system clock
@@ -58,6 +58,10 @@ class HostServices {
   const ServiceDeps& deps() const { return deps_; }
   /// msg with every configured secret replaced by [REDACTED].
   std::string redact(std::string msg) const;
+  /// How log lines name the connector (e.g. `connector "acme" (generic)`); set before the
+  /// instance is created. Without one, its id.
+  void set_label(std::string label) { label_ = std::move(label); }
+  const std::string& who() const { return label_.empty() ? deps_.connector_id : label_; }
 
  private:
   static HostServices& self(cx_host_ctx* ctx) { return *reinterpret_cast<HostServices*>(ctx); }
@@ -70,6 +74,7 @@ class HostServices {
   static int32_t state_delete(cx_host_ctx*, cx_bytes) noexcept;
 
   ServiceDeps deps_;
+  std::string label_;
   cx_host_api api_{};
 };
 

@@ -365,7 +365,7 @@ RemoteResult IsolatedPlugin::call(Op op, std::string_view request_json, int64_t 
   if (!runner) {
     CallResult c{CX_ERR_UPSTREAM, {}, error};
     res.code = CX_ERR_UPSTREAM;
-    res.err = err_json("plugin runner of connector " + services_.deps().connector_id + " could not start: " + c.message());
+    res.err = err_json("plugin runner of " + services_.who() + " could not start: " + c.message());
     return res;
   }
   int fd = runner->take();

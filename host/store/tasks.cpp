@@ -76,6 +76,37 @@ std::vector<TaskRecord> lease_due(WriteTx& tx, std::string_view owner, int64_t n
   return out;
 }
 
+std::vector<DueGroup> due_groups(Tx& tx, int64_t now) {
+  SQLite::Statement& s = tx.prepare(
+      "SELECT connector_id, MIN(next_run_at), COUNT(*) FROM tasks WHERE status = 'PROCESSING' AND next_run_at <= ?1 "
+      "AND (lease_expires_at IS NULL OR lease_expires_at <= ?1) GROUP BY connector_id");
+  s.bind(1, now);
+  std::vector<DueGroup> out;
+  while (s.executeStep()) out.push_back(DueGroup{sql::col_opt_str(s, 0), s.getColumn(1).getInt64(), s.getColumn(2).getInt()});
+  return out;
+}
+
+std::vector<TaskRecord> lease_due_of(WriteTx& tx, const std::optional<std::string>& connector_id,
+                                     std::string_view owner, int64_t now, int64_t lease_ms, int limit) {
+  SQLite::Statement& s = tx.prepare(
+      std::string("UPDATE tasks SET lease_owner = ?1, lease_expires_at = ?2 + ?3, attempts = attempts + 1, "
+                  "updated_at = ?2 WHERE sort_id IN (SELECT sort_id FROM tasks WHERE status = 'PROCESSING' AND "
+                  "next_run_at <= ?2 AND (lease_expires_at IS NULL OR lease_expires_at <= ?2) AND "
+                  "connector_id IS ?5 ORDER BY next_run_at, sort_id LIMIT ?4) RETURNING ") +
+      kColumns);
+  sql::bind_str(s, 1, owner);
+  s.bind(2, now);
+  s.bind(3, lease_ms);
+  s.bind(4, limit);
+  sql::bind_opt(s, 5, connector_id);
+  std::vector<TaskRecord> out;
+  while (s.executeStep()) out.push_back(read_row(s));
+  std::sort(out.begin(), out.end(), [](const TaskRecord& a, const TaskRecord& b) {
+    return std::tie(a.next_run_at, a.created_at, a.id) < std::tie(b.next_run_at, b.created_at, b.id);
+  });
+  return out;
+}
+
 bool extend_lease(WriteTx& tx, std::string_view id, std::string_view owner, int64_t now, int64_t lease_ms) {
   SQLite::Statement& s = tx.prepare(std::string("UPDATE tasks SET lease_expires_at = ?, updated_at = ?") + kHeld);
   s.bind(1, now + lease_ms);

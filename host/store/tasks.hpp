@@ -48,6 +48,17 @@ bool enqueue(WriteTx& tx, const TaskRecord& t);
 /// Atomically leases up to `limit` due tasks (next_run_at <= now, no lease or an expired one),
 /// oldest due first: sets lease_owner, lease_expires_at = now + lease_ms, attempts += 1.
 std::vector<TaskRecord> lease_due(WriteTx& tx, std::string_view owner, int64_t now, int64_t lease_ms, int limit);
+/// One group of due, unleased tasks: those of one connector (nullopt: tasks of no connector).
+struct DueGroup {
+  std::optional<std::string> connector_id;
+  int64_t oldest_due_at = 0;  ///< UTC ms, the smallest next_run_at of the group
+  int count = 0;
+};
+/// The due, unleased tasks grouped by connector (a fair scheduler picks the group, then the task).
+std::vector<DueGroup> due_groups(Tx& tx, int64_t now);
+/// lease_due restricted to the tasks of one connector (nullopt: tasks of no connector).
+std::vector<TaskRecord> lease_due_of(WriteTx& tx, const std::optional<std::string>& connector_id,
+                                     std::string_view owner, int64_t now, int64_t lease_ms, int limit);
 /// Pushes the lease of a long task to now + lease_ms. False when `owner` lost the lease.
 bool extend_lease(WriteTx& tx, std::string_view id, std::string_view owner, int64_t now, int64_t lease_ms);
 /// The functions below end the current run. `owner` must hold the lease (an empty owner skips the

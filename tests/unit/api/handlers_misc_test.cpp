@@ -1,5 +1,7 @@
 #include "handler_fixture.hpp"
 
+#include "host/engine/workers.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace cx::api;
@@ -88,6 +90,42 @@ TEST_CASE("tasks and schedules") {
   auto i0 = inst.json().at("cursor").at("data").at(0);
   CHECK(i0.at("id").as_string() == "run-1");
   CHECK(i0.at("terminated").as_bool() == false);
+  CHECK_FALSE(i0.as_object().contains("taskID"));  // this schedule has no task spec
+
+  // A run whose task is retrying shows the task's progress (additive fields).
+  std::string sched2 = cx::ids::encode(cx::ids::ScopedID{connector, "FETCH_PAYMENTS"});
+  cx::store::ScheduleRecord s2;
+  s2.id = sched2;
+  s2.connector_id = cid;
+  s2.period_ms = 60000;
+  s2.task = json::object{{"type", "FETCH"}, {"reference", "fetch-p"}, {"payload", json::object{}}};
+  std::string run_task;
+  f.db->write([&](cx::store::WriteTx& tx) {
+    cx::store::schedules::upsert(tx, s2);
+    cx::store::ScheduleInstanceRecord i;
+    i.id = "run-2";
+    i.schedule_id = sched2;
+    i.connector_id = cid;
+    cx::store::schedule_instances::insert(tx, i);
+    cx::store::TaskRecord t;
+    t.id = run_task = cx::engine::schedule_task_id(s2, "run-2");
+    t.type = "FETCH";
+    t.connector_id = cid;
+    cx::store::tasks::enqueue(tx, t);
+    REQUIRE(cx::store::tasks::lease_due(tx, "w", tx.now(), 1000, 1).size() == 1);
+    cx::store::tasks::retry_at(tx, run_task, "w", 1893456000000, json::object{{"message", "provider answered 500"}});
+  });
+  auto i2 = f.get("/api/payments/v3/connectors/" + cid + "/schedules/" + sched2 + "/instances").json().at("cursor").at("data").at(0);
+  CHECK(i2.at("taskID").as_string() == run_task);
+  CHECK(i2.at("attempts").as_int64() == 1);
+  CHECK(i2.at("nextAttemptAt").as_string() == "2030-01-01T00:00:00Z");
+  CHECK(i2.at("lastError").as_string() == "provider answered 500");
+  CHECK_FALSE(i2.as_object().contains("error"));  // the run has not ended
+  auto t2 = f.get("/api/payments/v3/tasks/" + run_task).json().at("data");
+  CHECK(t2.at("status").as_string() == "PROCESSING");
+  CHECK(t2.at("attempts").as_int64() == 1);
+  CHECK(t2.at("nextAttemptAt").as_string() == "2030-01-01T00:00:00Z");
+  CHECK(t2.at("error").as_string() == "provider answered 500");
   CHECK(f.get("/api/payments/v3/connectors/" + cid + "/schedules/unknown").status == 404);
   std::string other = f.add_connector("generic", "other");
   CHECK(f.get("/api/payments/v3/connectors/" + other + "/schedules/" + sched_id).status == 404);

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
 using namespace cx::store;
 using namespace cx::store::test;
 
@@ -195,4 +197,38 @@ TEST_CASE("a run released at stop does not count as an attempt") {
   auto t = db->read([](ReadTx& tx) { return tasks::get(tx, "t"); });
   CHECK(t->attempts == 0);
   CHECK_FALSE(t->lease_owner);
+}
+
+TEST_CASE("due tasks group by connector, and a connector's tasks are leased on their own") {
+  TempDir dir;
+  TestDb db(dir);
+  db->write([](WriteTx& tx) {
+    auto a1 = task("a1", 100), a2 = task("a2", 50), b1 = task("b1", 300), late = task("late", 9000), none = task("n1", 10);
+    b1.connector_id = "c2";
+    none.connector_id = std::nullopt;
+    for (auto* t : {&a1, &a2, &b1, &late, &none}) CHECK(tasks::enqueue(tx, *t));
+  });
+  auto groups = db->read([](ReadTx& tx) { return tasks::due_groups(tx, 1000); });
+  std::map<std::string, std::pair<int64_t, int>> by;
+  for (auto& g : groups) by[g.connector_id.value_or("-")] = {g.oldest_due_at, g.count};
+  CHECK(by.size() == 3);
+  CHECK(by["c1"] == std::pair<int64_t, int>{50, 2});  // "late" is not due yet
+  CHECK(by["c2"] == std::pair<int64_t, int>{300, 1});
+  CHECK(by["-"] == std::pair<int64_t, int>{10, 1});
+
+  auto b = db->write([](WriteTx& tx) { return tasks::lease_due_of(tx, std::string("c2"), "w", 1000, 500, 5); });
+  REQUIRE(b.size() == 1);
+  CHECK(b[0].id == "b1");
+  CHECK(b[0].attempts == 1);
+  auto n = db->write([](WriteTx& tx) { return tasks::lease_due_of(tx, std::nullopt, "w", 1000, 500, 5); });
+  REQUIRE(n.size() == 1);
+  CHECK(n[0].id == "n1");
+  auto a = db->write([](WriteTx& tx) { return tasks::lease_due_of(tx, std::string("c1"), "w", 1000, 500, 1); });
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].id == "a2");  // oldest due first within the connector
+  // Leased tasks leave their group.
+  groups = db->read([](ReadTx& tx) { return tasks::due_groups(tx, 1000); });
+  REQUIRE(groups.size() == 1);
+  CHECK(groups[0].connector_id == "c1");
+  CHECK(groups[0].count == 1);
 }
