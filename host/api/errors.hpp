@@ -1,8 +1,8 @@
-// API errors: the wire codes, the exception handlers throw, and the plugin-status → HTTP map.
+// API errors: the wire codes and the exception handlers throw. A plugin status reaches HTTP through
+// host/plugin/status.hpp (the one mapping table) and engine::from_plugin.
 // Wire shape: {"errorCode":"VALIDATION","errorMessage":"name is a required field"}.
 #pragma once
 
-#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -46,13 +46,6 @@ ApiError body_error(const std::string& message);
 ApiError not_found(const std::string& message);
 /// 500 INTERNAL with the fixed message.
 ApiError internal_error();
-
-/// Maps a plugin/engine status (CX_ERR_* of connectivity/abi.h) to the API error:
-/// INVALID_ARGUMENT → 400 VALIDATION, UNSUPPORTED → 400 CONNECTOR_CAPABILITY_NOT_SUPPORTED,
-/// NOT_FOUND → 404 NOT_FOUND, AUTH → 502 (the provider refused our credentials; message kept),
-/// RATE_LIMITED → 429, UPSTREAM → 502, TIMEOUT → 504, anything else → 500 INTERNAL with the
-/// fixed message. `message` is the plugin's detail, shown for every 4xx and 502/504.
-ApiError from_plugin_status(int32_t status, const std::string& message);
 
 /// The error body JSON.
 std::string error_body(std::string_view code, std::string_view message);

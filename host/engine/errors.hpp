@@ -1,6 +1,8 @@
 // What the engine refuses, with the HTTP status and v3 errorCode the API answers with.
 #pragma once
 
+#include "host/plugin/status.hpp"
+
 #include <connectivity/abi.h>
 
 #include <stdexcept>
@@ -20,25 +22,15 @@ inline EngineError validation(std::string m) { return EngineError(400, "VALIDATI
 inline EngineError not_found(std::string m) { return EngineError(404, "NOT_FOUND", std::move(m)); }
 inline EngineError conflict(std::string m) { return EngineError(400, "CONFLICT", std::move(m)); }
 
-/// A plugin's failure of a synchronous call, as HTTP: invalid argument 400, unsupported 400,
-/// not found 404, upstream/auth 502, timeout 504, anything else 500 (message kept: it is the
-/// provider's or the plugin's text, never a stack).
+/// A plugin's failure of a synchronous call, as its HTTP answer: the row of plugin/status.hpp's
+/// table (e.g. RATE_LIMITED 429, AUTH and UPSTREAM 502, TIMEOUT 504). The message is the
+/// provider's or the plugin's text, shown unless the row says otherwise (INTERNAL: logged only).
 inline EngineError from_plugin(int32_t code, const std::string& message) {
-  switch (code) {
-    case CX_ERR_INVALID_ARGUMENT: return EngineError(400, "VALIDATION", message);
-    case CX_ERR_UNSUPPORTED: return EngineError(400, "CONNECTOR_CAPABILITY_NOT_SUPPORTED", message);
-    case CX_ERR_NOT_FOUND: return EngineError(404, "NOT_FOUND", message);
-    case CX_ERR_AUTH:
-    case CX_ERR_RATE_LIMITED:
-    case CX_ERR_UPSTREAM: return EngineError(502, "UPSTREAM", message);
-    case CX_ERR_TIMEOUT: return EngineError(504, "UPSTREAM_TIMEOUT", message);
-    default: return EngineError(500, "INTERNAL", message);
-  }
+  const auto& s = plugin::status_info(code);
+  return EngineError(s.http, std::string(s.error_code), message.empty() ? std::string(s.text) : message);
 }
 
 /// True for the plugin outcomes a task retries with backoff.
-inline bool retryable(int32_t code) {
-  return code == CX_ERR_RATE_LIMITED || code == CX_ERR_UPSTREAM || code == CX_ERR_TIMEOUT;
-}
+using plugin::retryable;
 
 }  // namespace cx::engine

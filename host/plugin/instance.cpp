@@ -3,6 +3,8 @@
 #include "host/plugin/call_cap.hpp"
 #include "host/plugin/bounded_sink.hpp"
 #include "host/plugin/channel.hpp"
+#include "host/plugin/output_check.hpp"
+#include "host/plugin/status.hpp"
 #include "host/util/encoding.hpp"
 
 #include <boost/json.hpp>
@@ -30,19 +32,6 @@ boost::json::object err_object(const std::string& err) {
   return !ec && v.is_object() ? v.get_object() : boost::json::object{};
 }
 
-const char* code_name(int32_t code) {
-  switch (code) {
-    case CX_ERR_INVALID_ARGUMENT: return "invalid argument";
-    case CX_ERR_UNSUPPORTED: return "unsupported";
-    case CX_ERR_NOT_FOUND: return "not found";
-    case CX_ERR_AUTH: return "authentication failed";
-    case CX_ERR_RATE_LIMITED: return "rate limited";
-    case CX_ERR_UPSTREAM: return "upstream error";
-    case CX_ERR_TIMEOUT: return "timeout";
-    default: return "internal error";
-  }
-}
-
 CallResult error(int32_t code, const std::string& message) {
   return CallResult{code, {}, boost::json::serialize(boost::json::object{{"message", message}})};
 }
@@ -53,7 +42,7 @@ void set_call_observer(CallObserver o) { observer() = std::move(o); }
 std::string CallResult::message() const {
   auto o = err_object(err);
   if (auto* m = o.if_contains("message"); m && m->is_string()) return std::string(m->get_string());
-  return code_name(code);
+  return std::string(status_info(code).text);
 }
 std::string CallResult::field() const {
   auto o = err_object(err);
@@ -144,6 +133,7 @@ CallResult ConnectorInstance::call(Op op, std::string_view request_json, int64_t
     r.code = fn(self_, &c, &out, &err);
     InflightJournal::get().end(journal_slot_);
   }
+  check_output(op, r, *this);
   if (observer())
     observer()(id(), op, r.code, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return r;
@@ -178,6 +168,7 @@ CallResult ConnectorInstance::call_within(Op op, std::string request_json, int64
     auto rr = remote_->call(op, request_json, deadline, channel::steady_ms() + timeout_ms + kSyncGraceMs);
     CallResult r{rr.code, std::move(rr.out), std::move(rr.err)};
     if (r.code == CX_ERR_TIMEOUT && !rr.fault.empty()) r = error(CX_ERR_TIMEOUT, exceeded);
+    check_output(op, r, *this);
     if (observer())
       observer()(id(), op, r.code, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return r;
@@ -204,10 +195,7 @@ CallResult ConnectorInstance::call_within(Op op, std::string request_json, int64
 CallResult ConnectorInstance::call_json(Op op, std::string_view request_json, boost::json::value& out,
                                         int64_t deadline_unix_ms) const {
   CallResult r = call(op, request_json, deadline_unix_ms);
-  if (!r.ok()) return r;
-  boost::system::error_code ec;
-  out = boost::json::parse(r.out, ec);
-  if (ec) return error(CX_ERR_INTERNAL, "connector " + id() + " returned invalid JSON from " + op_name(op));
+  if (r.ok()) out = std::move(r.json);  // parsed and checked by call()
   return r;
 }
 

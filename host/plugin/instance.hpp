@@ -22,9 +22,13 @@ namespace cx::plugin {
 
 /// What one op call produced: out on CX_OK, the plugin's error JSON otherwise.
 struct CallResult {
+  CallResult() = default;
+  CallResult(int32_t code, std::string out, std::string err) : code(code), out(std::move(out)), err(std::move(err)) {}
   int32_t code = CX_OK;
   std::string out;
   std::string err;
+  boost::json::value json;  ///< out, parsed: set on CX_OK once the output passed its schema
+  bool violation = false;   ///< the host refused a CX_OK output (not JSON, or against its schema)
   bool ok() const { return code == CX_OK; }
   /// err's "message", or a generic text naming the code.
   std::string message() const;
@@ -49,7 +53,9 @@ void set_call_observer(CallObserver observer);
 
 /// Runs every op of one connector, in the daemon's process or (isolation().process) in a runner
 /// of its own; the interface is the same. A quarantined connector's calls are refused with
-/// CX_ERR_UPSTREAM and retryAfterMs, without reaching the plugin.
+/// CX_ERR_UPSTREAM and retryAfterMs, without reaching the plugin. Every CX_OK output is checked
+/// against sdk/schemas/<op>.response.json before it is returned (output_check.hpp): a violation
+/// becomes CX_ERR_INTERNAL (not retried) naming the op, the key and the connector.
 class ConnectorInstance : public std::enable_shared_from_this<ConnectorInstance> {
  public:
   /// Calls the plugin's create() (in a new runner when isolated). Throws CreateError with the

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Checks sdk/schemas against the draft 2020-12 metaschema and, with --dump, real payloads.
 
-validate.py --schemas DIR --abi abi.h [--dump PROGRAM FIXTURE_DIR PLUGIN_DIR]
+validate.py --schemas DIR --abi abi.h [--dump PROGRAM FIXTURE_DIR PLUGIN_DIR] [--cpp CHECKER]
 
 Without --dump: every file parses, is a valid 2020-12 schema whose $refs all resolve, and every
 op slot of cx_connector in abi.h has <op>.request.json and <op>.response.json.
 With --dump: runs PROGRAM (sdk_schema_payloads) into a temp dir and validates each file it
 writes (<op>--<case>.<request|response|error>.json, config--<id>.json) against its schema, then
 checks that known-bad variants of those payloads are rejected and unknown fields accepted.
+With --cpp: every payload, bad variant and extension is also checked by CHECKER
+(op_schema_check, the host's validator) and both validators must give the same verdict.
 Works with Debian's python3-jsonschema (4.10, RefResolver) and newer ones (referencing).
 """
 import argparse
@@ -186,7 +188,37 @@ EXTENSIONS = [
 ]
 
 
-def check_payloads(schemas, ops, program, fixtures, plugins, fail):
+class CppChecker:
+    """The host's validator (op_schema_check) on the same payloads: its verdict must match."""
+
+    def __init__(self, program):
+        self.program = program
+        self.cases = []  # (label, target, payload, expect_valid)
+
+    def add(self, label, target, payload, expect_valid):
+        self.cases.append((label, target, payload, expect_valid))
+
+    def run(self, fail):
+        if not self.program:
+            return
+        lines = "".join(f"{t}\t{json.dumps(p)}\n" for _, t, p, _ in self.cases)
+        run = subprocess.run([self.program], input=lines, capture_output=True, text=True, timeout=60)
+        answers = run.stdout.splitlines()
+        if run.returncode != 0 or len(answers) != len(self.cases):
+            fail(f"{self.program} failed ({run.returncode}): {run.stderr.strip()}")
+            return
+        checked = 0
+        for (label, target, _, expect_valid), answer in zip(self.cases, answers):
+            if answer == "skip":
+                continue
+            checked += 1
+            if (answer == "ok") != expect_valid:
+                fail(f"C++ validator: {label} vs {target}: expected {'valid' if expect_valid else 'invalid'}, got {answer}")
+        print(f"C++ validator agreed on {checked} cases")
+
+
+def check_payloads(schemas, ops, program, fixtures, plugins, fail, cpp=None):
+    cpp = cpp or CppChecker(None)
     with tempfile.TemporaryDirectory() as tmp:
         run = subprocess.run([program, fixtures, tmp, plugins], capture_output=True, text=True)
         if run.returncode != 0:
@@ -202,6 +234,7 @@ def check_payloads(schemas, ops, program, fixtures, plugins, fail):
         seen.add(name.split("--")[0])
         for e in errors(schemas, target, payload):
             fail(f"{name} vs {target}: {e}")
+        cpp.add(name, target, payload, True)
         if target == "config.schema.json":
             try:
                 Draft202012Validator.check_schema(payload)
@@ -218,6 +251,7 @@ def check_payloads(schemas, ops, program, fixtures, plugins, fail):
         mutate(doc)
         if not errors(schemas, schema_of(name), doc):
             fail(f"{name}: {what} was accepted")
+        cpp.add(f"{name} ({what})", schema_of(name), doc, False)
     for name, mutate in EXTENSIONS:
         doc = copy.deepcopy(files.get(name, {}))
         try:
@@ -227,6 +261,8 @@ def check_payloads(schemas, ops, program, fixtures, plugins, fail):
             continue
         for e in errors(schemas, schema_of(name), doc):
             fail(f"{name}: an unknown field was rejected: {e}")
+        cpp.add(f"{name} (unknown field)", schema_of(name), doc, True)
+    cpp.run(fail)
     print(f"validated {len(files)} payloads and {len(MUTANTS)} bad variants")
 
 
@@ -235,6 +271,7 @@ def main():
     ap.add_argument("--schemas", required=True, type=pathlib.Path)
     ap.add_argument("--abi", required=True)
     ap.add_argument("--dump", nargs=3, metavar=("PROGRAM", "FIXTURE_DIR", "PLUGIN_DIR"))
+    ap.add_argument("--cpp", metavar="CHECKER", help="op_schema_check: the host's validator must agree")
     args = ap.parse_args()
     failures = []
 
@@ -246,7 +283,7 @@ def main():
     ops = abi_ops(args.abi)
     check_schemas(schemas, ops, fail)
     if args.dump and not failures:
-        check_payloads(schemas, ops, *args.dump, fail)
+        check_payloads(schemas, ops, *args.dump, fail, CppChecker(args.cpp))
     print(f"{len(schemas.docs)} schemas, {len(ops)} ops: " + (f"{len(failures)} failure(s)" if failures else "ok"))
     return 1 if failures else 0
 

@@ -42,10 +42,24 @@ extern "C" {
 /* Status codes (frozen).                                                                          */
 /* ---------------------------------------------------------------------------------------------- */
 /**
- * Result of every op and host service. The host maps them to HTTP and to retry decisions:
- * INVALID_ARGUMENT 400 (not retried), UNSUPPORTED 400 CONNECTOR_CAPABILITY_NOT_SUPPORTED,
- * NOT_FOUND 404, AUTH 401/502 (not retried), RATE_LIMITED 429 (retried), UPSTREAM 502 (retried),
- * TIMEOUT 504 (retried), INTERNAL 500 (not retried). Detail travels as JSON in the err sink:
+ * Result of every op and host service. The host maps each status, with one table, to the HTTP
+ * answer of a synchronous call (status, v3 errorCode, whether the plugin's message is shown) and
+ * to what a background task does (retried honours retryAfterMs, with backoff):
+ *
+ * | status                  | HTTP | errorCode                          | message | task    |
+ * |-------------------------|------|------------------------------------|---------|---------|
+ * | CX_ERR_INVALID_ARGUMENT | 400  | VALIDATION                         | shown   | fails   |
+ * | CX_ERR_UNSUPPORTED      | 400  | CONNECTOR_CAPABILITY_NOT_SUPPORTED | shown   | fails   |
+ * | CX_ERR_NOT_FOUND        | 404  | NOT_FOUND                          | shown   | fails   |
+ * | CX_ERR_AUTH             | 502  | INTERNAL                           | shown   | fails   |
+ * | CX_ERR_RATE_LIMITED     | 429  | INTERNAL                           | shown   | retried |
+ * | CX_ERR_UPSTREAM         | 502  | INTERNAL                           | shown   | retried |
+ * | CX_ERR_TIMEOUT          | 504  | INTERNAL                           | shown   | retried |
+ * | CX_ERR_INTERNAL         | 500  | INTERNAL                           | fixed   | fails   |
+ *
+ * Any other value is treated as CX_ERR_INTERNAL. One exception: any error of verify_webhook
+ * refuses the webhook with 401 (503 for TIMEOUT and UPSTREAM, so the provider delivers again).
+ * Detail travels as JSON in the err sink:
  * {"message": str, "field"?: str, "retryAfterMs"?: int, "provider"?: {"status": int, ...}}.
  */
 #define CX_OK 0

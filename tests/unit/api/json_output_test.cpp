@@ -71,23 +71,3 @@ TEST_CASE("envelopes") {
   CHECK(error_body("VALIDATION", "name is a required field") ==
         R"({"errorCode":"VALIDATION","errorMessage":"name is a required field"})");
 }
-
-TEST_CASE("plugin statuses map to HTTP") {
-  auto e = from_plugin_status(CX_ERR_INVALID_ARGUMENT, "bad clientID");
-  CHECK(e.status == 400);
-  CHECK(e.code == "VALIDATION");
-  CHECK(std::string(e.what()) == "bad clientID");
-  CHECK(from_plugin_status(CX_ERR_UNSUPPORTED, "").code == "CONNECTOR_CAPABILITY_NOT_SUPPORTED");
-  CHECK(from_plugin_status(CX_ERR_NOT_FOUND, "").status == 404);
-  auto auth = from_plugin_status(CX_ERR_AUTH, "invalid client secret");
-  CHECK(auth.status == 502);
-  CHECK(std::string(auth.what()) == "invalid client secret");
-  CHECK(from_plugin_status(CX_ERR_UPSTREAM, "").status == 502);
-  CHECK(from_plugin_status(CX_ERR_TIMEOUT, "").status == 504);
-  CHECK(from_plugin_status(CX_ERR_RATE_LIMITED, "").status == 429);
-  auto internal = from_plugin_status(CX_ERR_INTERNAL, "secret stack trace");
-  CHECK(internal.status == 500);
-  CHECK(internal.code == "INTERNAL");
-  CHECK(std::string(internal.what()) == "Internal error. Consult logs/traces to have more details.");
-  CHECK(from_plugin_status(4242, "x").status == 500);
-}
