@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
 namespace cx::conformance {
@@ -41,7 +42,9 @@ const OpSlot* find_op(const std::string& name) {
 }
 
 Plugin::Plugin(const std::string& path) : path_(path) {
-  handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // A path, never a bare name: dlopen() would search the library path for "acme.so".
+  std::string abs = std::filesystem::absolute(path).string();
+  handle_ = dlopen(abs.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle_) {
     const char* e = dlerror();
     throw std::runtime_error(e ? e : ("cannot load " + path));
