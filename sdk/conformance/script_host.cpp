@@ -99,8 +99,9 @@ int32_t ScriptHost::http_(cx_host_ctx* c, const cx_call* call, cx_bytes head, cx
       return fault.code;
     case Fault::Kind::stall: {
       // As the daemon's client does: the exchange never outlives the op's deadline. Without a
-      // call there is no deadline to honour; give up after a bounded wait.
-      int64_t until = seen.deadline_ms > 0 ? seen.deadline_ms : wall_ms() + 1000;
+      // call there is no deadline to honour: the exchange runs to the client's own timeout,
+      // shortened here to a bound that still overshoots any deadline check.
+      int64_t until = seen.deadline_ms > 0 ? seen.deadline_ms : wall_ms() + 3000;
       until = std::min(until, wall_ms() + 5000);
       std::this_thread::sleep_for(std::chrono::milliseconds(std::max<int64_t>(0, until - wall_ms())));
       write_all(err, R"({"message":"cx-conformance: the provider did not answer before the deadline"})");
