@@ -141,6 +141,8 @@ void check_descriptor(Context& ctx) {
         for (auto& f : req->get_array())
           if (!f.is_string() || !props || !props->get_object().contains(f.get_string()))
             schema_problem = "required field " + boost::json::serialize(f) + " is not a declared property";
+      if (schema_problem.empty())
+        if (auto p = config_schema_problem(v)) schema_problem = *p;
     }
   }
   r.check(schema_problem.empty(), "descriptor.config_schema",

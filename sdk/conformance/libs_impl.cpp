@@ -1,3 +1,3 @@
-// Boost.JSON and Boost.URL compiled into cx-conformance, which then needs the Boost headers only.
-#include <boost/json/src.hpp>
+// Boost.URL compiled into cx-conformance (Boost.JSON comes with cx_op_schema), so the kit needs
+// the Boost headers only.
 #include <boost/url/src.hpp>

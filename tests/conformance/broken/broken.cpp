@@ -1,6 +1,7 @@
 // A connector with known faults, to prove cx-conformance finds each one (see xfail.txt): it logs
 // its API key, accepts a config without one, parses provider bodies unguarded, maps every 4xx
-// to UPSTREAM, calls http() without the op's call, repeats an item across pages, and imports socket().
+// to UPSTREAM, calls http() without the op's call, repeats an item across pages with a non-RFC 3339
+// createdAt, and imports socket().
 #include <connectivity/model.hpp>
 
 #include <sys/socket.h>
@@ -37,10 +38,11 @@ class Broken final : public cx::Connector {
       a.default_asset = "EUR/2";
       last = a.reference;
     }
-    if (!after.empty()) {  // repeats the item the state points at
+    if (!after.empty()) {  // repeats the item the state points at, with a date the schema refuses
       cx::Account& a = out.emplace_back();
       a.reference = after;
-      a.created_at = "2024-01-01T00:00:00Z";
+      a.created_at = "yesterday";
+      a.default_asset = "EUR/2";
     }
     bool more = body.at("data").as_array().size() == 2;
     return {{"accounts", boost::json::value_from(out)}, {"newState", {{"after", last}}}, {"hasMore", more}};
