@@ -7,7 +7,7 @@ set -euo pipefail
 prefix=$1; inspect=$2; launcher=${3:-}
 src=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-args=(-G Ninja -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release)
+args=(-G Ninja -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0)  # -O0: compiles fastest
 [[ -n $launcher ]] && args+=(-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher")
 cmake -S "$src" -B "$work/build" "${args[@]}" >/dev/null
 cmake --build "$work/build" >/dev/null

@@ -7,7 +7,8 @@ set -euo pipefail
 src=$1; work=$2; launcher=${3:-}
 rm -rf "$work/prefix" "$work/deb"
 mkdir -p "$work"
-args=(-G Ninja -DCMAKE_BUILD_TYPE=Release)
+# -O0 without debug info: this checks building and packaging, and compiles 3x faster.
+args=(-G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0)
 [[ -n $launcher ]] && args+=(-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher")
 cmake -S "$src/sdk" -B "$work/build" "${args[@]}" >"$work/configure.log" || { cat "$work/configure.log"; exit 1; }
 cmake --build "$work/build" >"$work/build.log" || { cat "$work/build.log"; exit 1; }

@@ -6,7 +6,7 @@ set -euo pipefail
 prefix=$1; work=$2; launcher=${3:-}
 rm -rf "$work"; mkdir -p "$work"
 cp -r "$prefix/share/connectivity/template" "$work/src"
-args=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix")
+args=(-G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 -DCMAKE_PREFIX_PATH="$prefix")  # -O0: compiles fastest
 [[ -n $launcher ]] && args+=(-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher")
 cmake -S "$work/src" -B "$work/build" "${args[@]}" >"$work/configure.log" || { cat "$work/configure.log"; exit 1; }
 cmake --build "$work/build" >"$work/build.log" || { cat "$work/build.log"; exit 1; }
