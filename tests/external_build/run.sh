@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Usage: run.sh BUILD_DIR CX_INSPECT
-# Installs the SDK from BUILD_DIR into a fresh prefix, builds tests/external_build against that
-# prefix only, then loads the result with the host's loader and calls fetch_accounts.
+# Usage: run.sh SDK_PREFIX CX_INSPECT [COMPILER_LAUNCHER]
+# Builds tests/external_build against an SDK-only install (tests/sdk_package/install_sdk.sh made
+# SDK_PREFIX from `cmake -S sdk`, without the host), then loads the result with the host's
+# loader and calls fetch_accounts.
 set -euo pipefail
-build=$1; inspect=$2
+prefix=$1; inspect=$2; launcher=${3:-}
 src=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cmake --install "$build" --prefix "$work/prefix" >/dev/null
-cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
+args=(-G Ninja -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0)  # -O0: compiles fastest
+[[ -n $launcher ]] && args+=(-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher")
+cmake -S "$src" -B "$work/build" "${args[@]}" >/dev/null
 cmake --build "$work/build" >/dev/null
 so="$work/build/acme.so"
 syms=$(nm -D --defined-only "$so" | awk '{print $3}')
