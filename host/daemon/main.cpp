@@ -10,6 +10,8 @@
 #include "host/daemon/isolation.hpp"
 #include "host/daemon/observability.hpp"
 #include "host/daemon/options.hpp"
+#include "host/daemon/webhook_flags.hpp"
+#include "host/api/outbound_routes.hpp"
 #include "host/engine/duration.hpp"
 #include "host/store/store.hpp"
 #include "host/util/log.hpp"
@@ -121,6 +123,8 @@ int serve(Options o) {
   cx::api::Api api(setup.authenticator, metrics);
   cx::api::EngineBackend backend(engine, registry);
   cx::api::add_all_routes(api, cx::api::Services{*db, backend, CX_VERSION});
+  cx::outbound::Dispatcher webhooks(*db, cx::daemon::webhook_options(o));
+  cx::api::add_outbound_webhook_routes(api, *db, webhooks);
   cx::daemon::observe(*metrics, engine);
 
   cx::api::ServerOptions so;
@@ -138,6 +142,7 @@ int serve(Options o) {
   cx::api::HttpServer server(api, so);
   server.bind();
   engine.start();
+  webhooks.start();
   server.start();
   cx::util::log().info("connectivityd listening on http://{}:{} (public URL {})", so.host, server.port(), o.public_url);
   if (setup.generated_token_file)
@@ -149,6 +154,7 @@ int serve(Options o) {
   cx::util::log().info("signal {} received: stopping", sig);
   server.stop();
   engine.stop();
+  webhooks.stop();
   cx::plugin::InflightJournal::get().clear();  // a clean stop: no connector was left inside its plugin
   db.reset();
   ::close(lock_fd);
@@ -185,6 +191,7 @@ int main(int argc, char** argv) {
   app.add_option("--http-max-connections-per-peer", o.http_max_connections_per_peer,
                  "open HTTP connections from one IP address; past it new ones get 503 (default 256)")
       ->check(CLI::Range(1, 1'000'000));
+  cx::daemon::add_webhook_flags(app, o);
   app.add_option("--polling-period-minimum", o.polling_period_minimum, "smallest pollingPeriod a connector may use");
   app.add_option("--polling-period-default", o.polling_period_default, "pollingPeriod when a connector sets none");
   app.add_option("--webhook-retention", o.webhook_retention,
