@@ -176,35 +176,28 @@ test('delivery: SIGKILL before the answer delivers after restart; 500 then 200 r
       eventTypes: ['payments.open_banking_user_connection_disconnected', 'payments.open_banking_user_connection_reconnected'],
     })).configResponse.data;
     rcv.secret = config.secret;
-    const { psuID } = await linkedPsu(d, sbx);
+    const { psuID, connectorID } = await linkedPsu(d, sbx);
     const conn = await connectionOf(d, psuID);
-    const setState = (state) => console_(sbx, 'POST', `/connections/${conn.connectionID}/state`, { state });
+    const setState = (state, extra = {}) => console_(sbx, 'POST', `/connections/${conn.connectionID}/state`, { state, ...extra });
 
-    await step('SIGKILL while the receiver holds the request: delivered after restart, same id and key', async () => {
-      rcv.next = ['hang'];
-      await setState('SCARequired');
-      const first = await arrival(rcv, 'DISCONNECTED', 0);
-      await d.proc.stop('SIGKILL');
-      d = await daemon({ dataDir: d.dataDir, port: d.port });
-      sdk = webhooksSdk(d);
-      await eventually(() => rcv.events().filter((e) => e.id === first.id).length === 2,
-        { timeoutMs: 20000, what: 'the interrupted delivery after restart' });
-      const again = rcv.events().filter((e) => e.id === first.id)[1];
-      assert.equal(again.body, first.body);
-      assert.equal(again.idempotencyKey, first.idempotencyKey);
-      const got = (await sdk.getDelivery({ id: first.id })).deliveryResponse.data;
-      await eventually(async () => (await sdk.getDelivery({ id: first.id })).deliveryResponse.data.status === 'succeeded',
-        { timeoutMs: 10000, what: 'the delivery to succeed' });
-      assert.equal(got.payload, first.body);
-    });
+    // Each toggle makes the provider report the connection broken, then repaired: at least one
+    // new DISCONNECTED or RECONNECTED event (which depends on what polling saw in between).
+    // Each report differs from the earlier ones (the daemon drops a provider webhook it already took).
+    let toggles = 0;
+    const toggle = async () => {
+      toggles++;
+      await setState(['wrongpass', 'actionNeeded', 'passwordExpired'][toggles % 3], { errorMessage: `broken ${toggles}` });
+      await setState(null, { expireInDays: 30 + toggles });
+    };
+    const first = (from) => eventually(() => rcv.events(from)[0], { timeoutMs: 20000, what: 'a new event' });
+    const sent = (id) => rcv.events().filter((e) => e.id === id).length;
 
     await step('500 then 200: retried with the same id, two attempts', async () => {
       const from = rcv.requests.length;
       rcv.next = [500];
-      await setState(null);
-      await eventually(() => rcv.events(from).length >= 2, { timeoutMs: 20000, what: 'the retry' });
-      const [a, b] = rcv.events(from);
-      assert.equal(a.id, b.id);
+      await toggle();
+      const a = await first(from);
+      await eventually(() => sent(a.id) === 2, { timeoutMs: 20000, what: 'the retry' });
       const attempts = await eventually(async () => {
         const r = (await sdk.getDeliveryAttempts({ id: a.id })).deliveryAttemptsResponse.cursor.data;
         return r.length === 2 ? r : null;
@@ -216,18 +209,45 @@ test('delivery: SIGKILL before the answer delivers after restart; 500 then 200 r
     await step('400 is final; a replay through the SDK delivers it', async () => {
       const from = rcv.requests.length;
       rcv.next = [400];
-      await setState('wrongpass');
-      const e = await arrival(rcv, 'DISCONNECTED', from);
+      await toggle();
+      const e = await first(from);
       await eventually(async () => (await sdk.getDelivery({ id: e.id })).deliveryResponse.data.status === 'failed',
         { timeoutMs: 10000, what: 'the delivery to fail' });
       await sleep(1200);  // past the longest retry delay
-      assert.equal(rcv.events(from).length, 1, 'no retry after a 400');
+      assert.equal(sent(e.id), 1, 'no retry after a 400');
+      const attempts = (await sdk.getDeliveryAttempts({ id: e.id })).deliveryAttemptsResponse.cursor.data;
+      assert.deepEqual(attempts.map((x) => [x.outcome, x.statusCode]), [['permanent_failure', 400]]);
       const replay = await sdk.replayDelivery({ id: e.id, idempotencyKey: `replay-${e.id}` });
       assert.equal(replay.deliveryResponse.data.replayGeneration, 1);
-      await eventually(() => rcv.events(from).length === 2, { timeoutMs: 10000, what: 'the replayed delivery' });
+      await eventually(() => sent(e.id) === 2, { timeoutMs: 10000, what: 'the replayed delivery' });
       await eventually(async () => (await sdk.getDelivery({ id: e.id })).deliveryResponse.data.status === 'succeeded',
         { timeoutMs: 10000, what: 'the replay to succeed' });
       assert.equal(rcv.badSignatures, 0);
     });
+    // Last: after a SIGKILL the killed process's task leases must expire before provider
+    // webhooks are processed again.
+    await step('SIGKILL while the receiver holds the request: delivered after restart, same id and key', async () => {
+      rcv.next = ['hang'];
+      const from = rcv.requests.length;
+      await setState('SCARequired', { errorMessage: 'kill' });
+      const first = await arrival(rcv, 'DISCONNECTED', from);
+      await d.proc.stop('SIGKILL');
+      d = await daemon({ dataDir: d.dataDir, port: d.port });
+      sdk = webhooksSdk(d);
+      // A daemon killed while a connector may have been inside its plugin quarantines it at start
+      // (sdk/README.md, "Isolation"); lift it so the provider's next webhooks are processed.
+      const lift = await d.api.call('DELETE', `/connectors/${connectorID}/quarantine`);
+      assert.ok([200, 204, 404, 409].includes(lift.status), JSON.stringify(lift.body));
+      await eventually(() => rcv.events().filter((e) => e.id === first.id).length === 2,
+        { timeoutMs: 20000, what: 'the interrupted delivery after restart' });
+      const again = rcv.events().filter((e) => e.id === first.id)[1];
+      assert.equal(again.body, first.body);
+      assert.equal(again.idempotencyKey, first.idempotencyKey);
+      const got = (await sdk.getDelivery({ id: first.id })).deliveryResponse.data;
+      await eventually(async () => (await sdk.getDelivery({ id: first.id })).deliveryResponse.data.status === 'succeeded',
+        { timeoutMs: 10000, what: 'the delivery to succeed' });
+      assert.equal(got.payload, first.body);
+    });
+
   });
 });
