@@ -114,37 +114,50 @@ void Dispatcher::wake() {
 }
 
 size_t Dispatcher::fan_out() {
-  return db_.write([&](store::WriteTx& tx) -> size_t {
-    const int64_t cursor = store::outbound_deliveries::cursor(tx);
-    auto events = store::events::after(tx, cursor, kFanOutBatch);
-    if (events.empty()) return 0;
+  // Bodies are built outside the write lock (it is the ingest path's too); only this thread moves
+  // the cursor, so what was read stays valid until the write below.
+  struct Read {
+    std::vector<store::EventRecord> events;
     std::vector<store::OutboundConfig> active;
-    for (auto& c : store::outbound_configs::list(tx))
-      if (c.active) active.push_back(std::move(c));
-    for (const auto& e : events) {
-      const std::string type = normalised_type(e.type);
-      std::optional<std::string> body;
-      std::string key;
-      for (const auto& c : active) {
-        if (!subscribed(c, type)) continue;
-        if (!body) {
-          body = webhook_body(e);
-          key = idempotency_key(e.type, e.payload.is_object() ? e.payload.get_object() : boost::json::object{});
-        }
-        store::OutboundDelivery d;
-        d.id = util::uuid_v4();
-        d.event_seq = e.seq;
-        d.idempotency_key = key;
-        d.config_id = c.id;
-        d.event_type = type;
-        d.payload = *body;
-        d.created_at = tx.now();
-        store::outbound_deliveries::enqueue(tx, d);
-      }
-    }
-    store::outbound_deliveries::set_cursor(tx, events.back().seq);
-    return events.size();
+  };
+  Read r = db_.read([&](store::ReadTx& tx) {
+    Read out;
+    out.events = store::events::after(tx, store::outbound_deliveries::cursor(tx), kFanOutBatch);
+    if (!out.events.empty())
+      for (auto& c : store::outbound_configs::list(tx))
+        if (c.active) out.active.push_back(std::move(c));
+    return out;
   });
+  if (r.events.empty()) return 0;
+  std::vector<store::OutboundDelivery> batch;
+  for (const auto& e : r.events) {
+    const std::string type = normalised_type(e.type);
+    std::optional<std::string> body;
+    std::string key;
+    for (const auto& c : r.active) {
+      if (!subscribed(c, type)) continue;
+      if (!body) {
+        body = webhook_body(e);
+        key = idempotency_key(e.type, e.payload.is_object() ? e.payload.get_object() : boost::json::object{});
+      }
+      store::OutboundDelivery d;
+      d.id = util::uuid_v4();
+      d.event_seq = e.seq;
+      d.idempotency_key = key;
+      d.config_id = c.id;
+      d.event_type = type;
+      d.payload = *body;
+      batch.push_back(std::move(d));
+    }
+  }
+  db_.write([&](store::WriteTx& tx) {
+    for (auto& d : batch) {
+      d.created_at = tx.now();
+      store::outbound_deliveries::enqueue(tx, d);
+    }
+    store::outbound_deliveries::set_cursor(tx, r.events.back().seq);
+  });
+  return r.events.size();
 }
 
 void Dispatcher::loop() {
