@@ -11,6 +11,8 @@
 #include "host/daemon/isolation.hpp"
 #include "host/daemon/observability.hpp"
 #include "host/daemon/options.hpp"
+#include "host/daemon/webhook_flags.hpp"
+#include "host/api/outbound_routes.hpp"
 #include "host/engine/duration.hpp"
 #include "host/reconciliation/client_side.hpp"
 #include "host/store/store.hpp"
@@ -134,6 +136,8 @@ int serve(Options o) {
   cx::api::EngineBackend backend(engine, registry);
   const cx::recon::LedgerSide ledger_side = cx::recon::client_side(ledger);
   cx::api::add_all_routes(api, cx::api::Services{*db, backend, CX_VERSION, ledger_side});
+  cx::outbound::Dispatcher webhooks(*db, cx::daemon::webhook_options(o));
+  cx::api::add_outbound_webhook_routes(api, *db, webhooks);
   auto margin = cx::engine::parse_duration_ms(o.reconcile_safety_margin);
   if (!margin) throw std::runtime_error("--reconcile-safety-margin: not a duration");
   cx::api::ReconcileMonitor monitor(*db, ledger_side, *margin);
@@ -155,6 +159,7 @@ int serve(Options o) {
   server.bind();
   engine.start();
   monitor.start();
+  webhooks.start();
   server.start();
   cx::util::log().info("connectivityd listening on http://{}:{} (public URL {})", so.host, server.port(), o.public_url);
   if (setup.generated_token_file)
@@ -167,6 +172,7 @@ int serve(Options o) {
   server.stop();
   monitor.stop();
   engine.stop();
+  webhooks.stop();
   cx::plugin::InflightJournal::get().clear();  // a clean stop: no connector was left inside its plugin
   db.reset();
   ::close(lock_fd);
@@ -213,6 +219,7 @@ int main(int argc, char** argv) {
   app.add_option("--http-max-connections-per-peer", o.http_max_connections_per_peer,
                  "open HTTP connections from one IP address; past it new ones get 503 (default 256)")
       ->check(CLI::Range(1, 1'000'000));
+  cx::daemon::add_webhook_flags(app, o);
   app.add_option("--polling-period-minimum", o.polling_period_minimum, "smallest pollingPeriod a connector may use");
   app.add_option("--polling-period-default", o.polling_period_default, "pollingPeriod when a connector sets none");
   app.add_option("--webhook-retention", o.webhook_retention,

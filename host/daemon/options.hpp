@@ -39,6 +39,18 @@ struct Options {
   std::string webhook_tolerance = "5m";         ///< --webhook-tolerance (a Go duration)
   std::string reconcile_safety_margin = "1m";   ///< --reconcile-safety-margin [CONNECTIVITY_RECONCILE_SAFETY_MARGIN]
   LedgerOptions ledger;                         ///< --ledger-* (ledger_options.hpp): reconciliation's ledger
+  // Outbound webhooks (host/daemon/webhook_flags.hpp; durations are Go durations).
+  bool webhooks_allow_insecure = false;         ///< --webhooks-allow-insecure: http to loopback endpoints
+  bool webhooks_allow_private = false;          ///< --webhooks-allow-private: private-range endpoints
+  std::string webhooks_min_backoff = "1m";      ///< --webhooks-min-backoff
+  std::string webhooks_max_backoff = "1h";      ///< --webhooks-max-backoff
+  std::string webhooks_abort_after = "10h";     ///< --webhooks-abort-after
+  int webhooks_max_attempts = 15;               ///< --webhooks-max-attempts
+  int webhooks_senders = 8;                     ///< --webhooks-senders
+  int webhooks_inflight_per_endpoint = 4;       ///< --webhooks-inflight-per-endpoint
+  std::string webhooks_poll_interval = "200ms"; ///< --webhooks-poll-interval
+  std::string webhooks_timeout = "30s";         ///< --webhooks-timeout
+  std::string webhooks_delivery_retention = "720h";  ///< --webhooks-delivery-retention
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   int port() const { return std::stoi(listen.substr(listen.rfind(':') + 1)); }

@@ -20,6 +20,16 @@ std::optional<TaskOutcome> tell_provider(const LiveConnector& c, plugin::Op op, 
   return std::nullopt;
 }
 
+/// OPEN_BANKING_USER_DISCONNECTED for a PSU's provider user deleted through the API (the
+/// reference only reports deletions made at the provider).
+void user_deleted_through_api(store::WriteTx& tx, const std::string& psu_id, const std::string& connector_id) {
+  store::events::append(tx, store::event_type::kUserDisconnected,
+                        boost::json::object{{"psuID", psu_id},
+                                            {"connectorID", connector_id},
+                                            {"at", tx.now()},
+                                            {"reason", "deleted through the API"}});
+}
+
 std::string str(const store::TaskRecord& t, const char* k) { return std::string(t.payload.at(k).as_string()); }
 }  // namespace
 
@@ -73,6 +83,7 @@ TaskOutcome EngineTasks::delete_psu(Engine& e, const store::TaskRecord& t) {
   e.db().write([&](store::WriteTx& tx) {
     for (auto& [connector_id, connection_id] : store::connections::keys_of_psu(tx, psu_id, ""))
       remove_connection(tx, connector_id, psu_id, connection_id);
+    for (auto& [user, token] : ctx.second) user_deleted_through_api(tx, psu_id, user.connector_id);
     store::psus::remove(tx, psu_id);
   });
   e.db().checkpoint();  // nothing of the PSU stays in the WAL
@@ -95,6 +106,7 @@ TaskOutcome EngineTasks::delete_psu_connector(Engine& e, const store::TaskRecord
     for (auto& [on, connection_id] : store::connections::keys_of_psu(tx, psu_id, connector_id))
       unschedule_connection(tx, on, connection_id);
     store::forwarded_users::remove(tx, psu_id, connector_id);
+    user_deleted_through_api(tx, psu_id, connector_id);
   });
   return TaskOutcome::ok();
 }

@@ -220,7 +220,8 @@ void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, 
   } else if (kind == "userConnectionPendingDisconnect") {
     e.db().write([&](store::WriteTx& tx) {
       auto psu = psu_of(tx);
-      boost::json::object ev{{"psuID", psu.value_or("")}, {"connectorID", cid}, {"at", at}};
+      if (!psu) return;  // nobody we know (deleted meanwhile): nothing to report
+      boost::json::object ev{{"psuID", *psu}, {"connectorID", cid}, {"at", at}};
       if (connection_id) ev["connectionID"] = *connection_id;
       if (auto reason = opt(o, "reason")) ev["reason"] = *reason;
       store::events::append(tx, store::event_type::kConnectionPendingDisconnect, ev);
@@ -228,7 +229,8 @@ void apply_response(Engine& e, const LiveConnector& c, const std::string& kind, 
   } else if (kind == "userDisconnected") {
     e.db().write([&](store::WriteTx& tx) {
       auto psu = psu_of(tx);
-      boost::json::object ev{{"psuID", psu.value_or("")}, {"connectorID", cid}, {"at", at}};
+      if (!psu) return;  // e.g. the echo of a deletion made through the API, already reported
+      boost::json::object ev{{"psuID", *psu}, {"connectorID", cid}, {"at", at}};
       if (auto reason = opt(o, "reason")) ev["reason"] = *reason;
       store::events::append(tx, store::event_type::kUserDisconnected, ev);
     });

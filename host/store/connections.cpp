@@ -2,6 +2,7 @@
 
 #include "host/crypto/keyring.hpp"
 #include "host/store/errors.hpp"
+#include "host/store/events.hpp"
 #include "host/store/paging.hpp"
 #include "host/store/sql.hpp"
 
@@ -100,12 +101,22 @@ void set_status(WriteTx& tx, std::string_view connector_id, std::string_view con
 
 void set_data_updated_at(WriteTx& tx, std::string_view connector_id, std::string_view connection_id, int64_t at) {
   SQLite::Statement& s = tx.prepare(
-      "UPDATE connections SET data_updated_at = ?, updated_at = ? WHERE connector_id = ? AND connection_id = ?");
+      "UPDATE connections SET data_updated_at = ?, updated_at = ? WHERE connector_id = ? AND connection_id = ? "
+      "RETURNING psu_id");
   s.bind(1, at);
   s.bind(2, at);
   sql::bind_str(s, 3, connector_id);
   sql::bind_str(s, 4, connection_id);
-  if (s.exec() == 0) throw NotFound("connection " + std::string(connection_id) + " not found");
+  if (!s.executeStep()) throw NotFound("connection " + std::string(connection_id) + " not found");
+  const std::string psu_id = sql::col_str(s, 0);
+  while (s.executeStep()) {
+  }
+  // Every completed sync, polled or webhook-driven, is reported (docs/events.md).
+  events::append(tx, event_type::kConnectionDataSynced,
+                 boost::json::object{{"psuID", psu_id},
+                                     {"connectorID", std::string(connector_id)},
+                                     {"connectionID", std::string(connection_id)},
+                                     {"at", at}});
 }
 
 Page<ConnectionRecord> list(Tx& tx, std::string_view psu_id, std::string_view connector_id, const PageQuery& q) {

@@ -423,6 +423,72 @@ CREATE TRIGGER reconciliations_no_delete BEFORE DELETE ON reconciliations
 BEGIN SELECT RAISE(ABORT, 'reconciliations are immutable'); END;
 )sql";
 
+// Outbound webhooks (outbound_webhooks.hpp): subscriber configs (secret sealed), the fan-out
+// cursor over the events outbox, one delivery per (event, config) with its attempts, and the
+// replay idempotency keys. Times are UTC ms.
+constexpr const char* kOutboundWebhooks = R"sql(
+CREATE TABLE outbound_configs (
+  sort_id INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  endpoint TEXT NOT NULL,
+  secret BLOB NOT NULL,
+  event_types TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER
+);
+CREATE TABLE outbound_cursor (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL
+);
+CREATE TABLE outbound_deliveries (
+  sort_id INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  event_seq INTEGER NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  config_id TEXT NOT NULL REFERENCES outbound_configs (id),
+  event_type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempt_count INTEGER NOT NULL DEFAULT 0,
+  replay_generation INTEGER NOT NULL DEFAULT 0,
+  cycle_started_at INTEGER,
+  next_attempt_at INTEGER,
+  claimed_at INTEGER,
+  last_attempt_at INTEGER,
+  last_status_code INTEGER,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (event_seq, config_id)
+);
+CREATE INDEX outbound_deliveries_due ON outbound_deliveries (next_attempt_at, sort_id) WHERE status = 'pending';
+CREATE INDEX outbound_deliveries_by_created ON outbound_deliveries (created_at, sort_id);
+CREATE INDEX outbound_deliveries_by_config ON outbound_deliveries (config_id, status);
+CREATE TABLE outbound_attempts (
+  sort_id INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  delivery_id TEXT NOT NULL REFERENCES outbound_deliveries (id) ON DELETE CASCADE,
+  attempt_number INTEGER NOT NULL,
+  replay_generation INTEGER NOT NULL,
+  endpoint TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  status_code INTEGER NOT NULL,
+  error TEXT,
+  duration_ms INTEGER NOT NULL,
+  response_excerpt TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX outbound_attempts_by_delivery ON outbound_attempts (delivery_id, sort_id);
+CREATE TABLE outbound_replay_keys (
+  key TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  response TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+)sql";
+
 bool has_table(SQLite::Database& db, const char* name) {
   SQLite::Statement s(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   s.bind(1, name);
@@ -445,6 +511,7 @@ const std::vector<Migration>& migrations() {
       {11, "keyset list indexes", kListKeysets},
       {13, "payment pools", kPools},
       {14, "reconciliation policies and reconciliations", kReconciliation},
+      {15, "outbound webhooks", kOutboundWebhooks},
   };
   return all;
 }

@@ -1,0 +1,253 @@
+// Outbound webhooks end to end (docs/events.md): the official SDK (sdk.webhooks.v1) subscribes a
+// loopback receiver to the open-banking events; the receiver verifies every signature while the
+// Powens flow runs (link, sync, consent expiry, disconnection, reconnection, PSU deletion) and
+// gets exactly the expected events in a valid order. Then delivery guarantees: a SIGKILL between
+// an event and its acknowledgement delivers it after restart with the same id; 500 then 200 is
+// retried; 400 is final until replayed. Retry delays are shortened by flag.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { SDK } from '@formance/formance-sdk';
+import { HTTPClient } from '@formance/formance-sdk/lib/http.js';
+import { startDaemon, cleanup, withLogsOnFailure, stepper, sleep, eventually } from './lib/harness.mjs';
+import { startPowensSandbox, linkedPsu, console_ } from './lib/powens.mjs';
+import { Receiver, OPEN_BANKING_EVENTS, short } from './lib/webhook_receiver.mjs';
+
+const FLAGS = ['--webhooks-allow-insecure', '--webhooks-min-backoff', '300ms', '--webhooks-max-backoff', '1s',
+  '--webhooks-poll-interval', '50ms', '--webhooks-inflight-per-endpoint', '1'];
+const running = [];
+const dirs = [];
+after(async () => {
+  await Promise.all(running.map((p) => p.stop('SIGTERM', 5000)));
+  cleanup(...dirs);
+});
+
+async function daemon(opts = {}) {
+  const d = await startDaemon({ extraArgs: FLAGS, ...opts });
+  running.push(d.proc);
+  if (!dirs.includes(d.dataDir)) dirs.push(d.dataDir);
+  return d;
+}
+
+/** sdk.webhooks.v1 of the official SDK, authenticated with the daemon's bearer token. */
+function webhooksSdk(d) {
+  const http = new HTTPClient();
+  http.addHook('beforeRequest', (req) => {
+    const r = new Request(req);
+    r.headers.set('authorization', `Bearer ${d.token}`);
+    return r;
+  });
+  return new SDK({ serverURL: d.url, httpClient: http }).webhooks.v1;
+}
+
+async function receiver() {
+  const r = await Receiver.start();
+  running.push({ stop: () => r.stop() });
+  return r;
+}
+
+/** Waits until an event of that short type arrived at index ≥ from; returns it. */
+function arrival(rcv, type, from) {
+  return eventually(() => rcv.events(from).find((e) => short(e.json?.type ?? '') === type),
+    { timeoutMs: 20000, what: `the ${type} webhook` });
+}
+
+/** The connection the PSU got once its first sync landed. */
+async function connectionOf(d, psuID) {
+  return eventually(async () => {
+    const conns = await d.api.all(`/payment-service-users/${psuID}/connections`);
+    return conns.length === 1 ? conns[0] : null;
+  }, { timeoutMs: 20000, what: 'the linked connection' });
+}
+
+test('the SDK subscribes a receiver; the Powens flow sends exactly the expected, signed open-banking events', async (t) => {
+  const sbx = await startPowensSandbox({ seed: 11 });
+  running.push(sbx);
+  const d = await daemon();
+  const rcv = await receiver();
+  const step = stepper(t);
+  const sdk = webhooksSdk(d);
+  await withLogsOnFailure(() => [d, sbx], async () => {
+    let config;
+    await step('insertConfig / getManyConfigs / testConfig through the official SDK', async () => {
+      const res = await sdk.insertConfig({ endpoint: rcv.url, eventTypes: OPEN_BANKING_EVENTS });
+      config = res.configResponse.data;
+      assert.equal(config.active, true);
+      assert.equal(config.secret.length, 32);
+      rcv.secret = config.secret;
+      const many = await sdk.getManyConfigs({ endpoint: rcv.url });
+      assert.deepEqual(many.configsResponse.cursor.data.map((c) => c.id), [config.id]);
+      const ping = await sdk.testConfig({ id: config.id });
+      assert.equal(ping.attemptResponse.data.status, 'success');
+      assert.equal(rcv.requests.at(-1).test, 'true');
+      assert.equal(rcv.requests.at(-1).body, '{"data":"test"}');
+    });
+
+    const { connectorID, psuID, attemptID } = await linkedPsu(d, sbx);
+    let conn;
+    await step('link and first sync: LINK_STATUS completed, DATA_SYNCED with the connection', async () => {
+      await arrival(rcv, 'USER_LINK_STATUS', 0);
+      conn = await connectionOf(d, psuID);
+      await eventually(() => rcv.events(0).some((e) => e.json.payload.connectionID === conn.connectionID && e.json.type.endsWith('data_synced')),
+        { timeoutMs: 20000, what: 'DATA_SYNCED of the connection' });
+      const types = new Set(rcv.types(0));
+      assert.deepEqual([...types].sort(), ['DATA_SYNCED', 'USER_LINK_STATUS'], rcv.types(0).join(','));
+      const links = rcv.events(0).filter((e) => e.json.type.endsWith('link_status'));
+      assert.equal(links.length, 1);
+      assert.deepEqual(links[0].json.payload, { attemptID, connectorID, psuID, status: 'completed' });
+    });
+
+    let from = rcv.requests.length;
+    await step('consent expiring within 7 days (sandbox expiry, then its clock moves): PENDING_DISCONNECT', async () => {
+      await console_(sbx, 'POST', `/connections/${conn.connectionID}/state`, { state: null, expireInDays: 3 });
+      await arrival(rcv, 'PENDING_DISCONNECT', from);
+      await console_(sbx, 'POST', '/clock', { advance: '24h' });
+      await eventually(() => rcv.types(from).filter((x) => x === 'PENDING_DISCONNECT').length >= 2,
+        { timeoutMs: 20000, what: 'PENDING_DISCONNECT after the clock moved' });
+      const pend = rcv.events(from).filter((e) => e.json.type.endsWith('pending_disconnect'));
+      for (const e of pend) {
+        assert.equal(e.json.payload.connectionID, conn.connectionID);
+        assert.match(e.json.payload.reason, /consent expires/);
+        assert.ok(Date.parse(e.json.payload.at) > Date.now(), 'at is when the consent expires');
+      }
+      assert.deepEqual([...new Set(rcv.types(from))].filter((x) => x !== 'DATA_SYNCED'), ['PENDING_DISCONNECT']);
+    });
+
+    from = rcv.requests.length;
+    await step('the bank asks for SCA: DISCONNECTED with Powens\' classification', async () => {
+      await console_(sbx, 'POST', `/connections/${conn.connectionID}/state`, { state: 'SCARequired' });
+      const e = await arrival(rcv, 'DISCONNECTED', from);
+      assert.equal(e.json.payload.errorType, 'USER_ACTION_NEEDED');
+      assert.equal(e.json.payload.connectionID, conn.connectionID);
+      await sleep(300);
+      assert.deepEqual(rcv.types(from).filter((x) => x !== 'DATA_SYNCED'), ['DISCONNECTED']);
+    });
+
+    from = rcv.requests.length;
+    await step('repaired: RECONNECTED, then DATA_SYNCED', async () => {
+      await console_(sbx, 'POST', `/connections/${conn.connectionID}/state`, { state: null, expireInDays: 90 });
+      await arrival(rcv, 'RECONNECTED', from);
+      await eventually(() => rcv.types(from).includes('DATA_SYNCED'), { timeoutMs: 20000, what: 'DATA_SYNCED after reconnection' });
+      const types = rcv.types(from);
+      assert.equal(types[0], 'RECONNECTED', types.join(','));
+      assert.deepEqual([...new Set(types)], ['RECONNECTED', 'DATA_SYNCED']);
+    });
+
+    from = rcv.requests.length;
+    await step('the PSU deleted through the API: USER_DISCONNECTED, and nothing after it', async () => {
+      const del = await d.api.call('DELETE', `/payment-service-users/${psuID}`);
+      assert.equal(del.status, 202, JSON.stringify(del.body));
+      const e = await arrival(rcv, 'USER_DISCONNECTED', from);
+      assert.deepEqual(Object.keys(e.json.payload).sort(), ['at', 'connectorID', 'psuID', 'reason']);
+      await sleep(500);
+      const types = rcv.types(from).filter((x) => x !== 'DATA_SYNCED');
+      assert.deepEqual(types, ['USER_DISCONNECTED']);
+      assert.equal(rcv.types(from).at(-1), 'USER_DISCONNECTED');
+    });
+
+    await step('every request was signed, every body is a reference envelope about this PSU', async () => {
+      assert.equal(rcv.badSignatures, 0);
+      const ids = new Set();
+      for (const e of rcv.events()) {
+        assert.deepEqual(Object.keys(e.json), ['idempotency_key', 'date', 'app', 'version', 'type', 'payload']);
+        assert.equal(e.json.app, 'payments');
+        assert.equal(e.json.version, 'v3');
+        assert.equal(e.json.payload.psuID, psuID);
+        assert.equal(e.json.payload.connectorID, connectorID);
+        assert.equal(e.idempotencyKey, e.json.idempotency_key);
+        assert.ok(!ids.has(e.id), 'one delivery id per event');
+        ids.add(e.id);
+      }
+      const listed = await sdk.getDeliveries({ configId: config.id, status: 'succeeded', pageSize: 1000 });
+      assert.equal(listed.deliveriesResponse.cursor.data.length, rcv.events().length);
+    });
+  });
+});
+
+test('delivery: SIGKILL before the answer delivers after restart; 500 then 200 retried; 400 final until replayed', async (t) => {
+  const sbx = await startPowensSandbox({ seed: 12 });
+  running.push(sbx);
+  let d = await daemon();
+  const rcv = await receiver();
+  const step = stepper(t);
+  await withLogsOnFailure(() => [d, sbx], async () => {
+    let sdk = webhooksSdk(d);
+    const config = (await sdk.insertConfig({
+      endpoint: rcv.url,
+      eventTypes: ['payments.open_banking_user_connection_disconnected', 'payments.open_banking_user_connection_reconnected'],
+    })).configResponse.data;
+    rcv.secret = config.secret;
+    const { psuID, connectorID } = await linkedPsu(d, sbx);
+    const conn = await connectionOf(d, psuID);
+    const setState = (state, extra = {}) => console_(sbx, 'POST', `/connections/${conn.connectionID}/state`, { state, ...extra });
+
+    // Each toggle makes the provider report the connection broken, then repaired: at least one
+    // new DISCONNECTED or RECONNECTED event (which depends on what polling saw in between).
+    // Each report differs from the earlier ones (the daemon drops a provider webhook it already took).
+    let toggles = 0;
+    const toggle = async () => {
+      toggles++;
+      await setState(['wrongpass', 'actionNeeded', 'passwordExpired'][toggles % 3], { errorMessage: `broken ${toggles}` });
+      await setState(null, { expireInDays: 30 + toggles });
+    };
+    const first = (from) => eventually(() => rcv.events(from)[0], { timeoutMs: 20000, what: 'a new event' });
+    const sent = (id) => rcv.events().filter((e) => e.id === id).length;
+
+    await step('500 then 200: retried with the same id, two attempts', async () => {
+      const from = rcv.requests.length;
+      rcv.next = [500];
+      await toggle();
+      const a = await first(from);
+      await eventually(() => sent(a.id) === 2, { timeoutMs: 20000, what: 'the retry' });
+      const attempts = await eventually(async () => {
+        const r = (await sdk.getDeliveryAttempts({ id: a.id })).deliveryAttemptsResponse.cursor.data;
+        return r.length === 2 ? r : null;
+      }, { timeoutMs: 10000, what: 'two attempts' });
+      assert.deepEqual(attempts.map((x) => [x.attemptNumber, x.outcome, x.statusCode]),
+        [[2, 'succeeded', 200], [1, 'retryable_failure', 500]]);
+    });
+
+    await step('400 is final; a replay through the SDK delivers it', async () => {
+      const from = rcv.requests.length;
+      rcv.next = [400];
+      await toggle();
+      const e = await first(from);
+      await eventually(async () => (await sdk.getDelivery({ id: e.id })).deliveryResponse.data.status === 'failed',
+        { timeoutMs: 10000, what: 'the delivery to fail' });
+      await sleep(1200);  // past the longest retry delay
+      assert.equal(sent(e.id), 1, 'no retry after a 400');
+      const attempts = (await sdk.getDeliveryAttempts({ id: e.id })).deliveryAttemptsResponse.cursor.data;
+      assert.deepEqual(attempts.map((x) => [x.outcome, x.statusCode]), [['permanent_failure', 400]]);
+      const replay = await sdk.replayDelivery({ id: e.id, idempotencyKey: `replay-${e.id}` });
+      assert.equal(replay.deliveryResponse.data.replayGeneration, 1);
+      await eventually(() => sent(e.id) === 2, { timeoutMs: 10000, what: 'the replayed delivery' });
+      await eventually(async () => (await sdk.getDelivery({ id: e.id })).deliveryResponse.data.status === 'succeeded',
+        { timeoutMs: 10000, what: 'the replay to succeed' });
+      assert.equal(rcv.badSignatures, 0);
+    });
+    // Last: after a SIGKILL the killed process's task leases must expire before provider
+    // webhooks are processed again.
+    await step('SIGKILL while the receiver holds the request: delivered after restart, same id and key', async () => {
+      rcv.next = ['hang'];
+      const from = rcv.requests.length;
+      await setState('SCARequired', { errorMessage: 'kill' });
+      const first = await arrival(rcv, 'DISCONNECTED', from);
+      await d.proc.stop('SIGKILL');
+      d = await daemon({ dataDir: d.dataDir, port: d.port });
+      sdk = webhooksSdk(d);
+      // A daemon killed while a connector may have been inside its plugin quarantines it at start
+      // (sdk/README.md, "Isolation"); lift it so the provider's next webhooks are processed.
+      const lift = await d.api.call('DELETE', `/connectors/${connectorID}/quarantine`);
+      assert.ok([200, 204, 404, 409].includes(lift.status), JSON.stringify(lift.body));
+      await eventually(() => rcv.events().filter((e) => e.id === first.id).length === 2,
+        { timeoutMs: 20000, what: 'the interrupted delivery after restart' });
+      const again = rcv.events().filter((e) => e.id === first.id)[1];
+      assert.equal(again.body, first.body);
+      assert.equal(again.idempotencyKey, first.idempotencyKey);
+      const got = (await sdk.getDelivery({ id: first.id })).deliveryResponse.data;
+      await eventually(async () => (await sdk.getDelivery({ id: first.id })).deliveryResponse.data.status === 'succeeded',
+        { timeoutMs: 10000, what: 'the delivery to succeed' });
+      assert.equal(got.payload, first.body);
+    });
+
+  });
+});
