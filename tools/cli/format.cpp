@@ -1,5 +1,7 @@
 #include "tools/cli/format.hpp"
 
+#include <botan/hash.h>
+#include <botan/hex.h>
 #include <date/date.h>
 #include <utf8proc.h>
 
@@ -63,7 +65,10 @@ std::string format_amount(std::string_view minor_units, std::string_view asset) 
 
 std::string shorten_id(std::string_view id, bool wide) {
   if (wide || id.size() <= 36) return std::string(id);
-  return std::string(id.substr(0, 8)) + "…" + std::string(id.substr(id.size() - 8));
+  auto sha = Botan::HashFunction::create_or_throw("SHA-256");
+  sha->update(reinterpret_cast<const uint8_t*>(id.data()), id.size());
+  auto digest = sha->final();
+  return std::string(id.substr(0, 8)) + "…" + Botan::hex_encode(digest.data(), 3, false);
 }
 
 std::string format_time(std::string_view rfc3339, bool utc) {

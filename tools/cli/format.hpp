@@ -19,10 +19,11 @@ size_t display_width(std::string_view utf8);
 /// Text that is not an integer is shown as given, followed by the asset.
 std::string format_amount(std::string_view minor_units, std::string_view asset);
 
-/// An ID for a table cell: IDs longer than 36 characters (the composite base64url IDs; UUIDs stay
-/// whole) become their first 8 and last 8 characters around "…". Commands that take a connector
-/// accept this form; other IDs must be given whole (`--wide` or `--json` shows them). `wide`
-/// keeps every ID whole.
+/// An ID for a table cell. IDs longer than 36 characters (the composite base64url IDs; UUIDs
+/// stay whole) become their first 8 characters, "…", and 6 hex digits of the ID's SHA-256: the
+/// composite IDs of one connector share long prefixes and suffixes (base64 of the same JSON
+/// around a short reference), so a digest is what keeps rows apart. Commands that take a
+/// connector accept this form; other IDs must be given whole (`--wide` or `--json` shows them).
 std::string shorten_id(std::string_view id, bool wide);
 
 /// An RFC 3339 timestamp ("2026-12-04T16:03:20.123Z", any offset) as "2026-12-04 17:03:20" in
