@@ -162,7 +162,7 @@ CLI::App* verb(CLI::App& parent, const std::string& name, const std::string& sum
 void add_list_options(CLI::App& cmd, ListOptions& opts, bool with_query) {
   cmd.add_option("--page-size", opts.page_size, "rows per page (API default 15, at most 100)")->check(CLI::Range(1, 100));
   cmd.add_option("--cursor", opts.cursor, "continue from the cursor a previous page printed");
-  cmd.add_flag("--all", opts.all, "follow the cursor to the last page");
+  cmd.add_flag("--all", opts.all, "follow the cursor to the last page (with --json over several pages: {\"data\":[…]})");
   if (with_query) cmd.add_option("--query", opts.query, R"(a v3 filter, e.g. '{"$match":{"name":"main"}}')");
 }
 
