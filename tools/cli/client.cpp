@@ -7,6 +7,8 @@
 namespace cx::cli {
 namespace json = boost::json;
 
+std::string seg(std::string_view id) { return boost::urls::encode(id, boost::urls::unreserved_chars); }
+
 std::string with_query(std::string_view path, const QueryParams& params) {
   boost::urls::url u;
   u.set_path(path);

@@ -48,6 +48,10 @@ struct Response {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+/// One path segment percent-encoded (Boost.URL): an ID given on the command line can neither
+/// add path segments ("../") nor a query ("?").
+std::string seg(std::string_view id);
+
 /// `path` ("/accounts") with `params` percent-encoded into its query string (Boost.URL).
 std::string with_query(std::string_view path, const QueryParams& params);
 

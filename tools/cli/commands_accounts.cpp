@@ -81,7 +81,7 @@ void add_account_commands(CLI::App& root, Context& ctx) {
     cmd->add_option("account", *id, "account ID")->required();
     cmd->callback([&ctx, id] {
       ctx.action = [&ctx, id] {
-        Response r = ctx.client().call("GET", "/accounts/" + *id);
+        Response r = ctx.client().call("GET", "/accounts/" + seg(*id));
         ctx.print(r, [&] {
           Table t = account_table();
           t.rows.push_back(account_row(ctx, data_of(r).as_object()));
@@ -108,7 +108,7 @@ void add_account_commands(CLI::App& root, Context& ctx) {
         if (!a->asset.empty()) q.emplace_back("asset", a->asset);
         if (!a->from.empty()) q.emplace_back("from", a->from);
         if (!a->to.empty()) q.emplace_back("to", a->to);
-        ctx.print_list(ctx.list("/accounts/" + a->id + "/balances", a->opts, q),
+        ctx.print_list(ctx.list("/accounts/" + seg(a->id) + "/balances", a->opts, q),
                        Table{{"ASSET", "BALANCE", "SINCE", "LAST SEEN"}, {false, true}, {}}, [&](const json::object& b) {
                          return std::vector<std::string>{str(b, "asset"), format_amount(num(b, "balance"), str(b, "asset")),
                                                          ctx.time(str(b, "createdAt")), ctx.time(str(b, "lastUpdatedAt"))};
@@ -143,7 +143,7 @@ void add_account_commands(CLI::App& root, Context& ctx) {
     cmd->add_option("payment", *id, "payment ID")->required();
     cmd->callback([&ctx, id] {
       ctx.action = [&ctx, id] {
-        Response r = ctx.client().call("GET", "/payments/" + *id);
+        Response r = ctx.client().call("GET", "/payments/" + seg(*id));
         ctx.print(r, [&] {
           const auto& p = data_of(r).as_object();
           Table t = payment_table();

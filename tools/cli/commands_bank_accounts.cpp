@@ -63,7 +63,7 @@ void add_bank_account_commands(CLI::App& root, Context& ctx) {
     cmd->add_option("bank-account", *id, "bank account ID")->required();
     cmd->callback([&ctx, id] {
       ctx.action = [&ctx, id] {
-        Response r = ctx.client().call("GET", "/bank-accounts/" + *id);
+        Response r = ctx.client().call("GET", "/bank-accounts/" + seg(*id));
         ctx.print(r, [&] {
           Table t = table();
           t.rows.push_back(row(ctx, data_of(r).as_object()));
@@ -83,7 +83,7 @@ void add_bank_account_commands(CLI::App& root, Context& ctx) {
     cmd->callback([&ctx, a] {
       ctx.action = [&ctx, a] {
         json::object body{{"connectorID", ctx.connector_id(a->connector)}};
-        Response r = ctx.client().call("POST", "/bank-accounts/" + a->id + "/forward", json::serialize(body));
+        Response r = ctx.client().call("POST", "/bank-accounts/" + seg(a->id) + "/forward", json::serialize(body));
         ctx.print(r, [&] { std::cout << "forward started; task " << str(data_of(r).as_object(), "taskID") << "\n"; });
       };
     });
@@ -99,7 +99,7 @@ void add_bank_account_commands(CLI::App& root, Context& ctx) {
     cmd->callback([&ctx, a] {
       ctx.action = [&ctx, a] {
         json::object body{{"metadata", metadata_pairs(a->metadata)}};
-        Response r = ctx.client().call("PATCH", "/bank-accounts/" + a->id + "/metadata", json::serialize(body));
+        Response r = ctx.client().call("PATCH", "/bank-accounts/" + seg(a->id) + "/metadata", json::serialize(body));
         ctx.print(r, [] { std::cout << "metadata updated\n"; });
       };
     });

@@ -47,7 +47,7 @@ void add_connector_commands(CLI::App& root, Context& ctx) {
     cmd->callback([&ctx, a] {
       ctx.action = [&ctx, a] {
         std::string body = read_json_file(a->file);
-        Response r = ctx.client().call("POST", "/connectors/install/" + a->provider, body);
+        Response r = ctx.client().call("POST", "/connectors/install/" + seg(a->provider), body);
         ctx.print(r, [&] { std::cout << data_of(r).as_string().c_str() << "\n"; });
       };
     });
@@ -88,7 +88,7 @@ void add_connector_commands(CLI::App& root, Context& ctx) {
         for (const auto& item : l.items)
           if (item.is_object() && str(item.get_object(), "id") == id) found = &item.get_object();
         if (!found) throw ApiError(404, "NOT_FOUND", "connector not found: " + *who);
-        Response caps = ctx.client().call("GET", "/connectors/" + id + "/capabilities");
+        Response caps = ctx.client().call("GET", "/connectors/" + seg(id) + "/capabilities");
         if (ctx.out.json) {
           json::object o = *found;
           o["capabilities"] = data_of(caps);
@@ -116,7 +116,7 @@ void add_connector_commands(CLI::App& root, Context& ctx) {
                      "  connectivity connectors config powens-main --json > powens.json");
     cmd->add_option("connector", *who, "connector ID or name")->required();
     cmd->callback([&ctx, who] {
-      ctx.action = [&ctx, who] { print_config(ctx, ctx.client().call("GET", "/connectors/" + ctx.connector_id(*who) + "/config")); };
+      ctx.action = [&ctx, who] { print_config(ctx, ctx.client().call("GET", "/connectors/" + seg(ctx.connector_id(*who)) + "/config")); };
     });
   }
   {
@@ -131,7 +131,7 @@ void add_connector_commands(CLI::App& root, Context& ctx) {
     cmd->callback([&ctx, a] {
       ctx.action = [&ctx, a] {
         std::string body = read_json_file(a->file);
-        Response r = ctx.client().call("PATCH", "/connectors/" + ctx.connector_id(a->who) + "/config", body);
+        Response r = ctx.client().call("PATCH", "/connectors/" + seg(ctx.connector_id(a->who)) + "/config", body);
         ctx.print(r, [] { std::cout << "config updated\n"; });
       };
     });
@@ -147,7 +147,7 @@ void add_connector_commands(CLI::App& root, Context& ctx) {
     cmd->add_option("connector", *who, "connector ID or name")->required();
     cmd->callback([&ctx, who, m, sfx, what] {
       ctx.action = [&ctx, who, m, sfx, what] {
-        print_task(ctx, ctx.client().call(m, "/connectors/" + ctx.connector_id(*who) + sfx), what);
+        print_task(ctx, ctx.client().call(m, "/connectors/" + seg(ctx.connector_id(*who)) + sfx), what);
       };
     });
   }
@@ -158,7 +158,7 @@ void add_connector_commands(CLI::App& root, Context& ctx) {
     cmd->add_option("connector", *who, "connector ID or name")->required();
     cmd->callback([&ctx, who] {
       ctx.action = [&ctx, who] {
-        Response r = ctx.client().call("DELETE", "/connectors/" + ctx.connector_id(*who) + "/quarantine");
+        Response r = ctx.client().call("DELETE", "/connectors/" + seg(ctx.connector_id(*who)) + "/quarantine");
         ctx.print(r, [] { std::cout << "quarantine lifted\n"; });
       };
     });

@@ -7,7 +7,7 @@ namespace cx::cli {
 namespace json = boost::json;
 namespace {
 
-std::string psu_path(const std::string& psu) { return "/payment-service-users/" + psu; }
+std::string psu_path(const std::string& psu) { return "/payment-service-users/" + seg(psu); }
 
 void print_link(Context& ctx, const Response& r) {
   ctx.print(r, [&] {
@@ -33,8 +33,8 @@ void add_link_options(CLI::App* cmd, LinkArgs& a, bool update) {
 Response call_link(Context& ctx, const LinkArgs& a, bool update) {
   json::object body{{"clientRedirectURL", a.redirect}};
   if (!a.application.empty()) body["applicationName"] = a.application;
-  std::string path = psu_path(a.psu) + "/connectors/" + ctx.connector_id(a.connector) +
-                     (update ? "/connections/" + a.connection + "/update-link" : "/create-link");
+  std::string path = psu_path(a.psu) + "/connectors/" + seg(ctx.connector_id(a.connector)) +
+                     (update ? "/connections/" + seg(a.connection) + "/update-link" : "/create-link");
   if (!a.idempotency_key.empty()) path = with_query(path, {{"Idempotency-Key", a.idempotency_key}});
   return ctx.client().call("POST", path, json::serialize(body));
 }
@@ -153,7 +153,7 @@ void add_psu_commands(CLI::App& root, Context& ctx) {
     cmd->add_option("connector", a->connector, "connector ID or name");
     cmd->callback([&ctx, a] {
       ctx.action = [&ctx, a] {
-        std::string path = psu_path(a->psu) + (a->connector.empty() ? "" : "/connectors/" + ctx.connector_id(a->connector));
+        std::string path = psu_path(a->psu) + (a->connector.empty() ? "" : "/connectors/" + seg(ctx.connector_id(a->connector)));
         Response r = ctx.client().call("DELETE", path);
         ctx.print(r, [&] { std::cout << "deletion started; task " << str(data_of(r).as_object(), "taskID") << "\n"; });
       };
@@ -169,7 +169,7 @@ void add_psu_commands(CLI::App& root, Context& ctx) {
     cmd->add_option("connector", a->connector, "connector ID or name")->required();
     cmd->callback([&ctx, a] {
       ctx.action = [&ctx, a] {
-        Response r = ctx.client().call("POST", psu_path(a->psu) + "/connectors/" + ctx.connector_id(a->connector) + "/forward");
+        Response r = ctx.client().call("POST", psu_path(a->psu) + "/connectors/" + seg(ctx.connector_id(a->connector)) + "/forward");
         ctx.print(r, [] { std::cout << "forwarded\n"; });
       };
     });
@@ -203,13 +203,13 @@ void add_psu_commands(CLI::App& root, Context& ctx) {
     add_list_options(*cmd, a->opts, false);
     cmd->callback([&ctx, a] {
       ctx.action = [&ctx, a] {
-        std::string base = psu_path(a->psu) + "/connectors/" + ctx.connector_id(a->connector) + "/link-attempts";
+        std::string base = psu_path(a->psu) + "/connectors/" + seg(ctx.connector_id(a->connector)) + "/link-attempts";
         Table t{{"ATTEMPT", "STATUS", "CREATED", "ERROR"}, {}, {}};
         auto row = [&](const json::object& x) {
           return std::vector<std::string>{str(x, "id"), str(x, "status"), ctx.time(str(x, "createdAt")), str(x, "error")};
         };
         if (a->attempt.empty()) return ctx.print_list(ctx.list(base, a->opts), t, row);
-        Response r = ctx.client().call("GET", base + "/" + a->attempt);
+        Response r = ctx.client().call("GET", base + "/" + seg(a->attempt));
         ctx.print(r, [&] {
           t.rows.push_back(row(data_of(r).as_object()));
           std::cout << t.render();
@@ -232,7 +232,7 @@ void add_psu_commands(CLI::App& root, Context& ctx) {
     add_list_options(*cmd, a->opts);
     cmd->callback([&ctx, a] {
       ctx.action = [&ctx, a] {
-        std::string path = psu_path(a->psu) + (a->connector.empty() ? "" : "/connectors/" + ctx.connector_id(a->connector)) + "/connections";
+        std::string path = psu_path(a->psu) + (a->connector.empty() ? "" : "/connectors/" + seg(ctx.connector_id(a->connector))) + "/connections";
         ctx.print_list(ctx.list(path, a->opts), Table{{"CONNECTION", "CONNECTOR", "STATUS", "CREATED", "DATA UPDATED", "ERROR"}, {}, {}},
                        [&](const json::object& c) {
                          return std::vector<std::string>{str(c, "connectionID"), ctx.id(str(c, "connectorID")), str(c, "status"),
@@ -253,8 +253,8 @@ void add_psu_commands(CLI::App& root, Context& ctx) {
     cmd->add_option("connection", a->connection, "connection ID")->required();
     cmd->callback([&ctx, a] {
       ctx.action = [&ctx, a] {
-        Response r = ctx.client().call("DELETE", psu_path(a->psu) + "/connectors/" + ctx.connector_id(a->connector) +
-                                                     "/connections/" + a->connection);
+        Response r = ctx.client().call("DELETE", psu_path(a->psu) + "/connectors/" + seg(ctx.connector_id(a->connector)) +
+                                                     "/connections/" + seg(a->connection));
         ctx.print(r, [&] { std::cout << "deletion started; task " << str(data_of(r).as_object(), "taskID") << "\n"; });
       };
     });

@@ -27,7 +27,7 @@ void add_task_commands(CLI::App& root, Context& ctx) {
         auto end = std::chrono::steady_clock::now() + std::chrono::seconds(a->wait_seconds);
         Response r;
         for (int i = 0; i < 20000; ++i) {
-          r = ctx.client().call("GET", "/tasks/" + a->id);
+          r = ctx.client().call("GET", "/tasks/" + seg(a->id));
           if (a->wait_seconds == 0 || str(data_of(r).as_object(), "status") != "PROCESSING" ||
               std::chrono::steady_clock::now() >= end)
             break;
@@ -62,7 +62,7 @@ void add_task_commands(CLI::App& root, Context& ctx) {
     add_list_options(*cmd, a->opts, false);
     cmd->callback([&ctx, a, schedule_row] {
       ctx.action = [&ctx, a, schedule_row] {
-        ctx.print_list(ctx.list("/connectors/" + ctx.connector_id(a->connector) + "/schedules", a->opts),
+        ctx.print_list(ctx.list("/connectors/" + seg(ctx.connector_id(a->connector)) + "/schedules", a->opts),
                        Table{{"SCHEDULE", "CREATED", "STATE", "REASON"}, {}, {}}, schedule_row);
       };
     });
@@ -78,8 +78,8 @@ void add_task_commands(CLI::App& root, Context& ctx) {
     add_list_options(*cmd, a->opts, false);
     cmd->callback([&ctx, a] {
       ctx.action = [&ctx, a] {
-        std::string path = "/connectors/" + ctx.connector_id(a->connector) + "/schedules/";
-        ctx.print_list(ctx.list(path + a->schedule + "/instances", a->opts),
+        std::string path = "/connectors/" + seg(ctx.connector_id(a->connector)) + "/schedules/";
+        ctx.print_list(ctx.list(path + seg(a->schedule) + "/instances", a->opts),
                        Table{{"INSTANCE", "CREATED", "UPDATED", "TERMINATED", "ERROR"}, {}, {}}, [&](const json::object& i) {
                          auto t = i.if_contains("terminated");
                          return std::vector<std::string>{ctx.id(str(i, "id")), ctx.time(str(i, "createdAt")),
