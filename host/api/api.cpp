@@ -43,7 +43,10 @@ ApiResponse error_response_from_current_exception(const ApiRequest& req) {
 }
 
 Api::Api(Authenticator auth, std::shared_ptr<Metrics> metrics)
-    : auth_(std::move(auth)), metrics_(metrics ? std::move(metrics) : std::make_shared<Metrics>()) {}
+    : auth_(std::make_shared<const Authenticator>(std::move(auth))),
+      metrics_(metrics ? std::move(metrics) : std::make_shared<Metrics>()) {}
+
+void Api::set_authenticator(Authenticator auth) { auth_.store(std::make_shared<const Authenticator>(std::move(auth))); }
 
 void Api::add(std::string method, std::string pattern, Access access, Handler handler, size_t max_body) {
   router_.add(std::move(method), std::move(pattern), access, std::move(handler), max_body);
@@ -71,7 +74,7 @@ std::optional<ApiResponse> Api::check_access(std::string_view method, std::strin
   // nothing of the routes (no 404/405/413 before the 401).
   bool needs_token = matched ? m.route->access == Access::Private : under_api(raw_path);
   auto token = authorization.empty() ? std::nullopt : std::optional<std::string_view>(authorization.front());
-  if (needs_token && !auth_.check(token)) {
+  if (needs_token && !auth_.load()->check(token)) {
     auto r = error_response(401, code::kUnauthorized, "missing or invalid bearer token");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;

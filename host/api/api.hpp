@@ -11,6 +11,7 @@
 #include "host/api/metrics.hpp"
 #include "host/api/router.hpp"
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <span>
@@ -41,6 +42,10 @@ class Api {
   /// Answers one request (check_access first); never throws.
   ApiResponse handle(const ApiRequest& req) const;
 
+  /// Replaces the accepted tokens (SIGHUP re-reads the tokens file); thread-safe: a request
+  /// being checked uses either the old set or the new one, whole.
+  void set_authenticator(Authenticator auth);
+
   Metrics& metrics() const { return *metrics_; }
   const Router& router() const { return router_; }
 
@@ -48,7 +53,7 @@ class Api {
   ApiResponse dispatch(const ApiRequest& req, std::string& route_label) const;
 
   Router router_;
-  Authenticator auth_;
+  std::atomic<std::shared_ptr<const Authenticator>> auth_;
   std::shared_ptr<Metrics> metrics_;
 };
 

@@ -2,6 +2,7 @@
 //   connectivityd [--listen HOST:PORT] [--data-dir DIR] [--plugin-dir DIR] [--public-url URL] …
 //   connectivityd keys rotate --new-master-key-file FILE [--data-dir DIR] [--master-key-file OLD]
 // Exit codes: 0 after SIGTERM/SIGINT, 1 when it cannot start (the message says why), 2 on usage.
+// SIGHUP re-reads the API tokens file (systemctl reload).
 #include "host/api/auth.hpp"
 #include "host/api/engine_backend.hpp"
 #include "host/api/http_server.hpp"
@@ -74,12 +75,26 @@ int rotate_keys(const Options& o, const std::filesystem::path& new_key_file) {
   return 0;
 }
 
+/// SIGHUP (`systemctl reload`): the tokens file is read again (CONNECTIVITY_API_TOKEN cannot
+/// change in a running process). A file that cannot be read keeps the current tokens.
+void reload_tokens(cx::api::Api& api, const cx::api::AuthSettings& auth) {
+  try {
+    auto setup = cx::api::configure_auth(auth);
+    size_t n = setup.authenticator.token_count();
+    api.set_authenticator(std::move(setup.authenticator));
+    cx::util::log().info("SIGHUP: API tokens reloaded ({} accepted)", n);
+  } catch (const std::exception& e) {
+    cx::util::log().error("SIGHUP: API tokens not reloaded, keeping the current ones: {}", e.what());
+  }
+}
+
 int serve(Options o) {
   // Signals are taken by sigwait below: block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reload the API tokens
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -167,7 +182,11 @@ int serve(Options o) {
   if (!setup.authenticator.enabled()) cx::util::log().warn("--insecure-no-auth: the API accepts unauthenticated requests");
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) break;
+    reload_tokens(api, auth);
+  }
   cx::util::log().info("signal {} received: stopping", sig);
   server.stop();
   monitor.stop();

@@ -58,7 +58,9 @@ printf "  %-36s %-8s %18s\n" NAME ASSET BALANCE
 call GET "/accounts?pageSize=100&query=$Q" | jq -r '.cursor.data[] | [.id, (.name // "-"), (.defaultAsset // "-")] | @tsv' |
   while IFS=$'\t' read -r id name asset; do
     bal=$(call GET "/accounts/$id/balances?pageSize=1" | jq -r '.cursor.data[0] | if . == null then "-" else "\(.balance) \(.asset)" end')
-    printf "  %-36s %-8s %18s\n" "${name:0:36}" "$asset" "$bal"
+    # Padded by characters, not bytes (printf's %-36s would misalign "Compte de dépôt").
+    LC_ALL=C.UTF-8; name=${name:0:36}
+    printf "  %s%*s %-8s %18s\n" "$name" $((36 - ${#name})) "" "$asset" "$bal"
   done
 echo
 echo "Counterparties (external accounts): $(call GET "/accounts?pageSize=100&query=$QX" | jq -r '[.cursor.data[].name] | join(", ")')"

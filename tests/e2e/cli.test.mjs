@@ -1,0 +1,232 @@
+// The operator CLI (build/bin/connectivity) end to end: the whole open-banking flow against a
+// real connectivityd and the Powens sandbox driven through the CLI alone (only the end user's
+// browser and the provider's console are played with fetch); `connectors install generic
+// config.json` with the documented config shape installs and syncs; exit codes, stderr, the
+// config file.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDaemon, startSandbox, eventually, cleanup, withLogsOnFailure, tempDir, BIN } from './lib/harness.mjs';
+import { startPowensSandbox, registerWebhooks, truthOf, CREDENTIALS } from './lib/powens.mjs';
+
+const running = [];
+const dirs = [];
+after(async () => {
+  await Promise.all(running.map((p) => p.stop('SIGTERM', 5000)));
+  cleanup(...dirs);
+});
+
+async function daemon(opts) {
+  const d = await startDaemon(opts);
+  running.push(d.proc);
+  dirs.push(d.dataDir);
+  return d;
+}
+
+/**
+ * Runs the CLI; resolves {code, stdout, stderr} (never rejects on a non-zero exit). The daemon is
+ * given through the environment, as an operator's shell would: never a token on the command line.
+ */
+function cli(args, { env = {}, input } = {}) {
+  return new Promise((resolve) => {
+    const child = execFile(join(BIN, 'connectivity'), args, {
+      env: { PATH: process.env.PATH, HOME: env.HOME ?? '/nonexistent', TZ: 'UTC', ...env }, timeout: 30000,
+    }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }));
+    if (input !== undefined) child.stdin.end(input);
+  });
+}
+
+/** cli() that must succeed; returns stdout. */
+async function ok(args, opts) {
+  const r = await cli(args, opts);
+  assert.equal(r.code, 0, `connectivity ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+const envOf = (d) => ({ CONNECTIVITY_URL: d.url, CONNECTIVITY_API_TOKEN: d.token });
+const cells = (line) => line.split(/ {2,}/);
+
+/** Every line's cells start at the same code-point columns as the header's (names are NFC). */
+function assertAligned(table, label) {
+  const lines = table.trimEnd().split('\n');
+  const starts = (line) => {
+    const cps = [...line];
+    const out = [];
+    for (let i = 0; i < cps.length; i++) if (cps[i] !== ' ' && (i === 0 || (cps[i - 1] === ' ' && cps[i - 2] === ' '))) out.push(i);
+    return out;
+  };
+  const header = starts(lines[0]);
+  for (const l of lines.slice(1)) {
+    for (const s of starts(l)) assert.ok(header.includes(s) || s > header[0], `${label}: misaligned line\n${lines[0]}\n${l}`);
+  }
+  return lines;
+}
+
+/** The decimal text of minor units (the test's own reference, on BigInt). */
+function decimal(minor, asset) {
+  const [code, p] = asset.split('/');
+  const places = Number(p ?? 0);
+  const neg = String(minor).startsWith('-');
+  const digits = BigInt(neg ? String(minor).slice(1) : String(minor)).toString().padStart(places + 1, '0');
+  const txt = places ? `${digits.slice(0, -places)}.${digits.slice(-places)}` : digits;
+  return `${neg && /[1-9]/.test(digits) ? '-' : ''}${txt} ${code}`;
+}
+
+test('Powens: the whole open-banking flow through the CLI alone', { timeout: 90000 }, async () => {
+  const sbx = await startPowensSandbox({ seed: 42, transactionsPerAccount: 8 });
+  running.push(sbx);
+  const d = await daemon();
+  const env = envOf(d);
+  const work = tempDir('cx-cli-');
+  dirs.push(work);
+  await withLogsOnFailure(() => [d, sbx], async () => {
+    const config = join(work, 'powens.json');
+    writeFileSync(config, JSON.stringify({
+      name: 'powens-cli', ...CREDENTIALS, domain: 'sandbox', endpoint: sbx.url, webviewURL: sbx.url,
+      maxConnectionsPerLink: 1, pollingPeriod: '2s',
+    }));
+    const connectorID = (await ok(['connectors', 'install', 'powens', config], { env })).trim();
+    assert.match(connectorID, /^[A-Za-z0-9_-]{40,}$/, `install prints the connector ID: ${connectorID}`);
+    await registerWebhooks(d, sbx, connectorID);  // the provider's console, not our API
+
+    const listed = await ok(['connectors', 'list'], { env });
+    assert.match(listed, /^ID +NAME +PROVIDER +CREATED +STATE$/m);
+    assert.match(listed, /powens-cli +powens +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ? +active/);
+    assert.ok(!listed.includes(connectorID), 'the long connector ID is shortened');
+    assert.ok((await ok(['connectors', 'list', '--wide'], { env })).includes(connectorID), '--wide shows it whole');
+
+    const psuID = (await ok(['psus', 'create', '--name', 'Camille Durand', '--email', 'camille.durand@example.fr',
+      '--city', 'Paris', '--country', 'FR', '--metadata', 'crm_id=C-1042'], { env })).trim();
+    assert.match(psuID, /^[0-9a-f-]{36}$/);
+    const shown = await ok(['psus', 'get', psuID], { env });
+    assert.match(shown, /^address\.city +Paris$/m);
+    assert.match(shown, /^metadata\.crm_id +C-1042$/m);
+
+    // The connector by its name wherever an ID is expected.
+    await ok(['psus', 'forward', psuID, 'powens-cli'], { env });
+    const redirect = 'https://app.example.com/bank-linked';
+    const linkOut = await ok(['psus', 'link', psuID, 'powens-cli', '--redirect', redirect, '--application-name', 'CLI'], { env });
+    const attemptID = linkOut.match(/^attempt (\S+)$/m)?.[1];
+    const link = linkOut.match(/^ {2}(http\S+)$/m)?.[1];
+    assert.ok(attemptID && link, `link output: ${linkOut}`);
+
+    // The end user's browser: the sandbox webview, then our redirect endpoint.
+    const webview = await fetch(`${link}&sandbox_auto=1`, { redirect: 'manual' });
+    assert.ok([302, 303].includes(webview.status), `webview: ${webview.status}`);
+    const back = await fetch(webview.headers.get('location'), { redirect: 'manual' });
+    assert.equal(back.status, 307);
+
+    const attempt = JSON.parse(await ok(['--json', 'psus', 'attempts', psuID, 'powens-cli', attemptID], { env }));
+    assert.equal(attempt.data.status, 'completed', JSON.stringify(attempt));
+    assert.match(await ok(['psus', 'attempts', psuID, connectorID], { env }), new RegExp(`^${attemptID} +completed`, 'm'));
+
+    const truth = await truthOf(sbx);
+    const wantPayments = truth.payments.filter((p) => !p.malformed).length;
+    const accounts = await eventually(async () => {
+      const r = JSON.parse(await ok(['accounts', 'list', '--psu', psuID, '--type', 'INTERNAL', '--all', '--json'], { env }));
+      const items = r.cursor?.data ?? r.data;
+      return items.length === truth.accounts.length ? items : null;
+    }, { timeoutMs: 30000, intervalMs: 300, what: 'the accounts to sync' });
+    const payments = await eventually(async () => {
+      const r = JSON.parse(await ok(['payments', 'list', '--psu', psuID, '--all', '--json'], { env }));
+      const items = r.cursor?.data ?? r.data;
+      return items.length === wantPayments ? items : null;
+    }, { timeoutMs: 30000, intervalMs: 300, what: `${wantPayments} payments to sync` });
+
+    const conns = await ok(['connections', 'list', psuID], { env });
+    const connLines = conns.trimEnd().split('\n');
+    assert.equal(connLines.length, 2, conns);
+    const connectionID = cells(connLines[1])[0];
+
+    // Names with accents align: the table pads by display width.
+    const table = await ok(['accounts', 'list', '--psu', psuID, '--type', 'INTERNAL', '--page-size', '100'], { env });
+    const lines = assertAligned(table, 'accounts list');
+    assert.ok(accounts.some((a) => /[^\x00-\x7f]/.test(a.name)), `a non-ASCII account name: ${accounts.map((a) => a.name)}`);
+    const nameCol = [...lines[0]].join('').indexOf('NAME');
+    const assetCol = [...lines[0]].join('').indexOf('ASSET');
+    for (const a of accounts) {
+      const line = lines.find((l) => l.includes(` ${a.reference} `));
+      assert.ok(line, `account ${a.reference} listed:\n${table}`);
+      const cps = [...line];
+      assert.equal(cps.slice(nameCol, nameCol + [...a.name].length).join(''), a.name, `name column of:\n${lines[0]}\n${line}`);
+      if (a.defaultAsset) assert.equal(cps.slice(assetCol, assetCol + a.defaultAsset.length).join(''), a.defaultAsset, `asset column of:\n${lines[0]}\n${line}`);
+    }
+
+    // Amounts are decimals of their asset, right-aligned.
+    const ptable = await ok(['payments', 'list', '--psu', psuID, '--page-size', '100', '--wide'], { env });
+    const plines = assertAligned(ptable, 'payments list');
+    const some = payments.slice(0, 20);
+    for (const p of some) {
+      const line = plines.find((l) => l.startsWith(p.id + ' '));
+      if (!line) continue;  // beyond the first page
+      assert.ok(line.includes(` ${decimal(p.amount, p.asset)} `), `payment ${p.reference} ${p.amount} ${p.asset}:\n${line}`);
+    }
+    assert.ok(some.some((p) => plines.some((l) => l.startsWith(p.id + ' '))), 'payments shown in the table');
+    const bal = await ok(['accounts', 'balances', accounts[0].id, '--to', '2999-01-01T00:00:00Z'], { env });
+    assert.match(bal, /^ASSET +BALANCE +SINCE +LAST SEEN$/m);
+    assert.match(bal, /^[A-Z]+\/\d +-?\d+(\.\d+)? [A-Z]+ +\d{4}-/m, bal);
+
+    // Errors: the API's errorCode on stderr and exit 3; unreachable 4; usage 2.
+    const bad = await cli(['payments', 'get', 'not-an-id'], { env });
+    assert.equal(bad.code, 3, JSON.stringify(bad));
+    assert.match(bad.stderr, /INVALID_ID/);
+    const unauth = await cli(['connectors', 'list'], { env: { ...env, CONNECTIVITY_API_TOKEN: 'wrong' } });
+    assert.equal(unauth.code, 3);
+    assert.match(unauth.stderr, /UNAUTHORIZED|HTTP 401/);
+    const down = await cli(['connectors', 'list', '--url', 'http://127.0.0.1:9'], { env });
+    assert.equal(down.code, 4, JSON.stringify(down));
+    assert.equal((await cli(['psus', 'link', psuID], { env })).code, 2, 'a missing argument is a usage error');
+    assert.equal((await cli(['no-such-verb'], { env })).code, 2);
+
+    // Deleting the connection runs as a task the CLI can follow.
+    const del = await ok(['connections', 'delete', psuID, 'powens-cli', connectionID], { env });
+    const taskID = del.match(/task (\S+)/)?.[1];
+    assert.ok(taskID, del);
+    const task = await ok(['tasks', 'get', taskID, '--wait', '20', '--wide'], { env });
+    assert.match(task, /SUCCEEDED/, task);
+    await eventually(async () => (await ok(['connections', 'list', psuID], { env })).trimEnd().split('\n').length === 1,
+      { timeoutMs: 10000, intervalMs: 200, what: 'the connection to be gone' });
+  });
+});
+
+test('generic: `connectors install generic config.json` with the documented config installs and syncs', { timeout: 60000 }, async () => {
+  const sbx = await startSandbox('generic', ['--api-key', 'cli-generic-key', '--seed', '3', '--transactions', '60']);
+  running.push(sbx);
+  const d = await daemon();
+  const work = tempDir('cx-cli-');
+  dirs.push(work);
+  await withLogsOnFailure(() => [d, sbx], async () => {
+    // The operator's config file (no token anywhere on the command line).
+    mkdirSync(join(work, '.config', 'connectivity'), { recursive: true });
+    writeFileSync(join(work, 'token'), d.token + '\n', { mode: 0o600 });
+    writeFileSync(join(work, '.config', 'connectivity', 'config.toml'), `url = "${d.url}"\ntoken_file = "${join(work, 'token')}"\n`);
+    const env = { HOME: work };
+    writeFileSync(join(work, 'config.json'), JSON.stringify({ name: 'generic-cli', pollingPeriod: '2m', apiKey: 'cli-generic-key', endpoint: sbx.url }));
+    const id = (await ok(['connectors', 'install', 'generic', join(work, 'config.json')], { env })).trim();
+    assert.ok(id.length > 40, id);
+
+    const fields = await ok(['connectors', 'configs', 'generic'], { env });
+    assert.match(fields, /^generic +apiKey +string +yes/m);
+    assert.match(fields, /^generic +pollingPeriod +duration ns +no +30m/m);
+    const cfg = JSON.parse(await ok(['connectors', 'config', 'generic-cli', '--json'], { env }));
+    assert.equal(cfg.data.endpoint, sbx.url);
+    assert.match(cfg.data.pollingPeriod, /^2m(0s)?$/);  // a Go duration, as the reference writes it back
+
+    const truth = await (await fetch(`${sbx.url}/sandbox/console/truth`)).json();
+    await eventually(async () => {
+      const a = JSON.parse(await ok(['accounts', 'list', '--connector', 'generic-cli', '--type', 'INTERNAL', '--all', '--json'], { env }));
+      const p = JSON.parse(await ok(['payments', 'list', '--connector', 'generic-cli', '--all', '--json'], { env }));
+      const n = (r) => (r.cursor?.data ?? r.data).length;
+      return n(a) === truth.accounts.length && n(p) > 0;
+    }, { timeoutMs: 30000, intervalMs: 300, what: `the ${truth.accounts.length} accounts and the payments to sync` });
+    const schedules = await ok(['schedules', 'list', 'generic-cli'], { env });
+    assert.ok(schedules.trimEnd().split('\n').length >= 2, `schedules: ${schedules}`);
+
+    const out = await ok(['connectors', 'uninstall', 'generic-cli'], { env });
+    const task = out.match(/task (\S+)/)?.[1];
+    assert.match(await ok(['tasks', 'get', task, '--wait', '20'], { env }), /SUCCEEDED/);
+    assert.doesNotMatch(await ok(['connectors', 'list'], { env }), /generic-cli/);
+  });
+});
