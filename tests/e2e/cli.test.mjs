@@ -5,10 +5,10 @@
 // config file.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, startSandbox, eventually, cleanup, withLogsOnFailure, tempDir, BIN } from './lib/harness.mjs';
+import { startDaemon, startSandbox, eventually, cleanup, withLogsOnFailure, tempDir } from './lib/harness.mjs';
+import { cli, ok, envOf, decimal } from './lib/cli.mjs';
 import { startPowensSandbox, registerWebhooks, truthOf, CREDENTIALS } from './lib/powens.mjs';
 
 const running = [];
@@ -25,27 +25,6 @@ async function daemon(opts) {
   return d;
 }
 
-/**
- * Runs the CLI; resolves {code, stdout, stderr} (never rejects on a non-zero exit). The daemon is
- * given through the environment, as an operator's shell would: never a token on the command line.
- */
-function cli(args, { env = {}, input } = {}) {
-  return new Promise((resolve) => {
-    const child = execFile(join(BIN, 'connectivity'), args, {
-      env: { PATH: process.env.PATH, HOME: env.HOME ?? '/nonexistent', TZ: 'UTC', ...env }, timeout: 30000,
-    }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }));
-    if (input !== undefined) child.stdin.end(input);
-  });
-}
-
-/** cli() that must succeed; returns stdout. */
-async function ok(args, opts) {
-  const r = await cli(args, opts);
-  assert.equal(r.code, 0, `connectivity ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-const envOf = (d) => ({ CONNECTIVITY_URL: d.url, CONNECTIVITY_API_TOKEN: d.token });
 const cells = (line) => line.split(/ {2,}/);
 
 /** Every line's cells start at the same code-point columns as the header's (names are NFC). */
@@ -62,16 +41,6 @@ function assertAligned(table, label) {
     for (const s of starts(l)) assert.ok(header.includes(s) || s > header[0], `${label}: misaligned line\n${lines[0]}\n${l}`);
   }
   return lines;
-}
-
-/** The decimal text of minor units (the test's own reference, on BigInt). */
-function decimal(minor, asset) {
-  const [code, p] = asset.split('/');
-  const places = Number(p ?? 0);
-  const neg = String(minor).startsWith('-');
-  const digits = BigInt(neg ? String(minor).slice(1) : String(minor)).toString().padStart(places + 1, '0');
-  const txt = places ? `${digits.slice(0, -places)}.${digits.slice(-places)}` : digits;
-  return `${neg && /[1-9]/.test(digits) ? '-' : ''}${txt} ${code}`;
 }
 
 test('Powens: the whole open-banking flow through the CLI alone', { timeout: 90000 }, async () => {

@@ -23,6 +23,7 @@ Client::Client(const Settings& settings, int timeout_seconds) : token_(settings.
   std::string origin = std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_host_and_port());
   std::string path(parsed->encoded_path());
   while (!path.empty() && path.back() == '/') path.pop_back();
+  root_ = path;
   prefix_ = path + "/api/payments/v3";
   base_ = origin + prefix_;
   http_ = std::make_unique<httplib::Client>(origin);
@@ -36,12 +37,20 @@ Client::~Client() = default;
 
 Response Client::call(const std::string& method, const std::string& path_and_query,
                       const std::optional<std::string>& json_body) {
-  std::string target = prefix_ + path_and_query;
+  return request(method, "/api/payments/v3" + path_and_query, json_body);
+}
+
+Response Client::request(const std::string& method, const std::string& api_path_and_query,
+                         const std::optional<std::string>& json_body,
+                         const std::vector<std::pair<std::string, std::string>>& extra) {
+  std::string target = root_ + api_path_and_query;
   httplib::Headers headers{{"Accept", "application/json"}};
+  for (const auto& [k, v] : extra) headers.emplace(k, v);
   const std::string body = json_body.value_or("");
   const char* type = "application/json";
   httplib::Result r = method == "GET"      ? http_->Get(target, headers)
                       : method == "POST"   ? http_->Post(target, headers, body, type)
+                      : method == "PUT"    ? http_->Put(target, headers, body, type)
                       : method == "PATCH"  ? http_->Patch(target, headers, body, type)
                       : method == "DELETE" ? http_->Delete(target, headers, body, type)
                                            : throw std::logic_error("unsupported method " + method);

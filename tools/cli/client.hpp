@@ -68,12 +68,20 @@ class Client {
   Response call(const std::string& method, const std::string& path_and_query,
                 const std::optional<std::string>& json_body = std::nullopt);
 
+  /// METHOD <url path>`api_path_and_query` ("/api/webhooks/configs") with an optional JSON body and
+  /// extra headers (e.g. Idempotency-Key): the other services the daemon serves beside payments v3.
+  /// GET, POST, PUT, PATCH or DELETE; same errors as call().
+  Response request(const std::string& method, const std::string& api_path_and_query,
+                   const std::optional<std::string>& json_body = std::nullopt,
+                   const std::vector<std::pair<std::string, std::string>>& headers = {});
+
   /// The API base, e.g. http://127.0.0.1:8080/api/payments/v3 (for messages).
   const std::string& base() const { return base_; }
 
  private:
   std::unique_ptr<httplib::Client> http_;
-  std::string prefix_;  ///< URL path prefix + /api/payments/v3
+  std::string root_;    ///< the URL's path prefix (no trailing '/')
+  std::string prefix_;  ///< root_ + /api/payments/v3
   std::string base_;
   std::string token_;
 };

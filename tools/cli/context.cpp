@@ -14,6 +14,11 @@ Client& Context::client() {
 }
 
 ListResult Context::list(const std::string& path, const ListOptions& opts, QueryParams params) {
+  return list_at("/api/payments/v3", path, opts, std::move(params));
+}
+
+ListResult Context::list_at(const std::string& api_root, const std::string& path, const ListOptions& opts,
+                            QueryParams params) {
   ListResult out;
   QueryParams first = params;
   if (!opts.cursor.empty()) {
@@ -25,7 +30,7 @@ ListResult Context::list(const std::string& path, const ListOptions& opts, Query
   }
   QueryParams q = first;
   for (int page = 0; page < 10000; ++page) {
-    Response r = client().call("GET", with_query(path, q));
+    Response r = client().request("GET", api_root + with_query(path, q));
     out.raw = r.body;
     ++out.pages;
     const json::object* cursor = r.json.is_object() ? r.json.get_object().if_contains("cursor") ? &r.json.at("cursor").as_object() : nullptr : nullptr;

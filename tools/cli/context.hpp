@@ -54,6 +54,9 @@ class Context {
 
   /// GET path (with its own query params) as a list: pageSize/cursor/query from `opts`.
   ListResult list(const std::string& path, const ListOptions& opts, QueryParams params = {});
+  /// list() under another service's root ("/api/reconciliation", "/api/webhooks"): the same
+  /// {"cursor":{hasMore,next,data}} paging.
+  ListResult list_at(const std::string& api_root, const std::string& path, const ListOptions& opts, QueryParams params = {});
 
   /// Prints a list: the API's JSON (one page: its body; several pages: {"data":[…every item]}) or the table of
   /// `row` over the items, then a hint with the next cursor on stderr.
