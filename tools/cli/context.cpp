@@ -139,6 +139,10 @@ json::object metadata_pairs(const std::vector<std::string>& pairs) {
 
 std::string common_help_sections() {
   return R"(
+GLOBAL OPTIONS
+  --url URL, --token-file FILE, --config FILE, --json, --wide, --utc: before or after the verb
+  (see connectivity --help).
+
 ENVIRONMENT
   CONNECTIVITY_URL        daemon base URL (default http://127.0.0.1:8080); --url overrides it
   CONNECTIVITY_API_TOKEN  API bearer token; --token-file FILE overrides it

@@ -4,6 +4,7 @@
 // Exit status: tools/cli/exit_codes.hpp.
 #include "tools/cli/commands.hpp"
 #include "tools/cli/exit_codes.hpp"
+#include "tools/cli/help_format.hpp"
 
 #include <iostream>
 
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global options are accepted after the verb too
   app.require_subcommand(1);
   app.footer(common_help_sections());
+  app.formatter(man_formatter());
   app.get_formatter()->column_width(34);
   std::string url, token_file, config;
   app.add_option("--url", url, "daemon base URL (else CONNECTIVITY_URL, the config file, http://127.0.0.1:8080)");
