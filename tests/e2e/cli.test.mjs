@@ -1,14 +1,15 @@
 // The operator CLI (build/bin/connectivity) end to end: the whole open-banking flow against a
 // real connectivityd and the Powens sandbox driven through the CLI alone (only the end user's
 // browser and the provider's console are played with fetch); `connectors install generic
-// config.json` with the documented config shape installs and syncs; exit codes, stderr, the
-// config file.
+// config.json` with the documented config shape installs and syncs exactly the sandbox's truth;
+// exit codes, stderr, the config file.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, startSandbox, eventually, cleanup, withLogsOnFailure, tempDir } from './lib/harness.mjs';
-import { cli, ok, envOf, decimal } from './lib/cli.mjs';
+import { cli, ok, envOf, itemsOf, decimal } from './lib/cli.mjs';
+import { expectedView } from './lib/generic.mjs';
 import { startPowensSandbox, registerWebhooks, truthOf, CREDENTIALS } from './lib/powens.mjs';
 
 const running = [];
@@ -183,13 +184,35 @@ test('generic: `connectors install generic config.json` with the documented conf
     assert.equal(cfg.data.endpoint, sbx.url);
     assert.match(cfg.data.pollingPeriod, /^2m(0s)?$/);  // a Go duration, as the reference writes it back
 
-    const truth = await (await fetch(`${sbx.url}/sandbox/console/truth`)).json();
+    // What it synced equals the sandbox's truth: every account (reference, name, asset), every
+    // payment (reference and type, amount, asset, status) and their balances.
+    const want = expectedView(await (await fetch(`${sbx.url}/sandbox/console/truth`)).json());
+    const view = (accounts, payments) => ({
+      accounts: accounts.filter((a) => a.type === 'INTERNAL').map((a) => `${a.reference} ${a.name}`).sort(),
+      payments: payments.map((p) => `${p.reference} ${p.type} ${p.amount} ${p.asset} ${p.status}`).sort(),
+    });
+    const truthView = {
+      accounts: [...want.accounts.values()].map((a) => `${a.reference} ${a.name}`).sort(),
+      payments: [...want.payments.values()].map((p) => `${p.reference} ${p.type} ${p.amount} ${p.asset} ${p.status}`).sort(),
+    };
+    assert.ok(truthView.accounts.length > 0 && truthView.payments.length > 0, 'the sandbox serves data');
+    let synced;
     await eventually(async () => {
-      const a = JSON.parse(await ok(['accounts', 'list', '--connector', 'generic-cli', '--type', 'INTERNAL', '--all', '--json'], { env }));
-      const p = JSON.parse(await ok(['payments', 'list', '--connector', 'generic-cli', '--all', '--json'], { env }));
-      const n = (r) => (r.cursor?.data ?? r.data).length;
-      return n(a) === truth.accounts.length && n(p) > 0;
-    }, { timeoutMs: 30000, intervalMs: 300, what: `the ${truth.accounts.length} accounts and the payments to sync` });
+      synced = view(itemsOf(await ok(['accounts', 'list', '--connector', 'generic-cli', '--all', '--json'], { env })),
+        itemsOf(await ok(['payments', 'list', '--connector', 'generic-cli', '--all', '--json'], { env })));
+      return JSON.stringify(synced) === JSON.stringify(truthView);
+    }, { timeoutMs: 30000, intervalMs: 300, what: `the ${truthView.accounts.length} accounts and ${truthView.payments.length} payments to sync` })
+      .catch((e) => { assert.deepEqual(synced, truthView); throw e; });
+    const accountsTable = await ok(['accounts', 'list', '--connector', 'generic-cli', '--type', 'INTERNAL', '--all'], { env });
+    for (const a of want.accounts.values()) assert.match(accountsTable, new RegExp(` ${a.reference} +INTERNAL +`), accountsTable);
+    const internal = itemsOf(await ok(['accounts', 'list', '--connector', 'generic-cli', '--type', 'INTERNAL', '--all', '--json'], { env }));
+    for (const a of internal.slice(0, 3)) {
+      const got = itemsOf(await ok(['accounts', 'balances', a.id, '--json'], { env }));
+      const newest = new Map();
+      for (const b of got) if (!newest.has(b.asset)) newest.set(b.asset, String(b.balance));  // newest first
+      for (const [asset, amount] of newest) assert.equal(amount, want.balances.get(`${a.reference} ${asset}`), `balance of ${a.reference} ${asset}`);
+      assert.ok(got.length > 0, `account ${a.reference} has balances`);
+    }
     const schedules = await ok(['schedules', 'list', 'generic-cli'], { env });
     assert.ok(schedules.trimEnd().split('\n').length >= 2, `schedules: ${schedules}`);
 
