@@ -1,6 +1,7 @@
 // The operator CLI (build/bin/connectivity) end to end: the whole open-banking flow against a
 // real connectivityd and the Powens sandbox driven through the CLI alone (only the end user's
-// browser and the provider's console are played with fetch); `connectors install generic
+// browser and the provider's console are played with fetch): install, PSU, forward, link, sync,
+// consent renewal (update-link), connection and PSU deletion, uninstall; `connectors install generic
 // config.json` with the documented config shape installs and syncs exactly the sandbox's truth;
 // exit codes, stderr, the config file.
 import { test, after } from 'node:test';
@@ -138,6 +139,17 @@ test('Powens: the whole open-banking flow through the CLI alone', { timeout: 900
     assert.match(bal, /^ASSET +BALANCE +SINCE +LAST SEEN$/m);
     assert.match(bal, /^[A-Z]+\/\d +-?\d+(\.\d+)? [A-Z]+ +\d{4}-/m, bal);
 
+    // The end user renews the connection's consent through the link update-link prints.
+    const updOut = await ok(['psus', 'update-link', psuID, 'powens-cli', connectionID, '--redirect', redirect], { env });
+    const updAttempt = updOut.match(/^attempt (\S+)$/m)?.[1];
+    const updLink = updOut.match(/^ {2}(http\S+)$/m)?.[1];
+    assert.ok(updAttempt && updLink && updAttempt !== attemptID, `update-link output: ${updOut}`);
+    const reWebview = await fetch(`${updLink}&sandbox_auto=1`, { redirect: 'manual' });
+    assert.ok([302, 303].includes(reWebview.status), `update webview: ${reWebview.status}`);
+    assert.equal((await fetch(reWebview.headers.get('location'), { redirect: 'manual' })).status, 307);
+    await eventually(async () => JSON.parse(await ok(['--json', 'psus', 'attempts', psuID, 'powens-cli', updAttempt], { env })).data.status === 'completed',
+      { timeoutMs: 10000, intervalMs: 200, what: 'the update-link attempt to complete' });
+
     // Errors: the API's errorCode on stderr and exit 3; unreachable 4; usage 2.
     const bad = await cli(['payments', 'get', 'not-an-id'], { env });
     assert.equal(bad.code, 3, JSON.stringify(bad));
@@ -158,6 +170,16 @@ test('Powens: the whole open-banking flow through the CLI alone', { timeout: 900
     assert.match(task, /SUCCEEDED/, task);
     await eventually(async () => (await ok(['connections', 'list', psuID], { env })).trimEnd().split('\n').length === 1,
       { timeoutMs: 10000, intervalMs: 200, what: 'the connection to be gone' });
+
+    // The PSU leaves: deleted with its data, then the connector is uninstalled.
+    const psuDel = await ok(['psus', 'delete', psuID], { env });
+    const psuTask = psuDel.match(/task (\S+)/)?.[1];
+    assert.ok(psuTask, psuDel);
+    assert.match(await ok(['tasks', 'get', psuTask, '--wait', '20'], { env }), /SUCCEEDED/);
+    assert.equal((await cli(['psus', 'get', psuID], { env })).code, 3, 'the PSU is gone');
+    const uninstall = (await ok(['connectors', 'uninstall', 'powens-cli'], { env })).match(/task (\S+)/)?.[1];
+    assert.match(await ok(['tasks', 'get', uninstall, '--wait', '20'], { env }), /SUCCEEDED/);
+    assert.doesNotMatch(await ok(['connectors', 'list'], { env }), /powens-cli/);
   });
 });
 
