@@ -1,6 +1,7 @@
 // The operator CLI's pools, reconciliation and webhooks verbs end to end, through the CLI alone
 // against a real connectivityd: a loopback receiver subscribed with `webhooks configs create`
-// gets the accounts the generic connector syncs (`deliveries list` agrees); a STATIC pool of
+// gets the accounts the generic connector syncs (`deliveries list` agrees; a refused one is
+// replayed), then a rotated secret and an updated endpoint; a STATIC pool of
 // those accounts shows the sandbox's balances as decimals; a reconciliation policy against the
 // ledger emulator reconciles OK, then NOT_OK once the ledger drifts. Only the ledger's own
 // postings and the sandbox's truth are read with fetch.
@@ -60,7 +61,9 @@ test('pools, reconciliation and webhooks through the CLI', { timeout: 90000 }, a
     assert.match(tested, /^success +200 +http:/m, tested);
     assert.equal(rcv.requests.filter((r) => r.test === 'true').length, 1, 'the test ping reached the receiver');
 
-    // The generic connector syncs; every saved account is delivered.
+    // The generic connector syncs; every saved account is delivered (the first refused with 400,
+    // final until replayed).
+    rcv.next = [400];
     writeFileSync(join(work, 'generic.json'), JSON.stringify({ name: 'generic-feat', pollingPeriod: '2m', apiKey: API_KEY, endpoint: sbx.url }));
     await ok(['connectors', 'install', 'generic', join(work, 'generic.json')], { env });
     const truth = await (await fetch(`${sbx.url}/sandbox/console/truth`)).json();
@@ -71,14 +74,38 @@ test('pools, reconciliation and webhooks through the CLI', { timeout: 90000 }, a
     const allAccounts = itemsOf(await ok(['accounts', 'list', '--connector', 'generic-feat', '--all', '--json'], { env }));
     const deliveries = await eventually(async () => {
       const items = itemsOf(await ok(['webhooks', 'deliveries', 'list', '--config', configID, '--all', '--json'], { env }));
-      return items.length === allAccounts.length && items.every((x) => x.status === 'succeeded') ? items : null;
-    }, { timeoutMs: 20000, intervalMs: 200, what: `${allAccounts.length} succeeded deliveries` });
+      const done = items.filter((x) => x.status === 'succeeded' || x.status === 'failed');
+      return items.length === allAccounts.length && done.length === items.length ? items : null;
+    }, { timeoutMs: 20000, intervalMs: 200, what: `${allAccounts.length} finished deliveries` });
+    const failed = deliveries.filter((x) => x.status === 'failed');
+    assert.equal(failed.length, 1, JSON.stringify(deliveries));
+    const failedTable = await ok(['webhooks', 'deliveries', 'list', '--status', 'failed'], { env });
+    assert.equal(failedTable.trimEnd().split('\n').length, 2, failedTable);
+    assert.match(lineOf(failedTable, failed[0].id), / failed +1 +400 /);
+    assert.match(await ok(['webhooks', 'deliveries', 'replay', failed[0].id], { env }), new RegExp(`^${failed[0].id} +${configID} `, 'm'));
+    await eventually(async () => JSON.parse(await ok(['webhooks', 'deliveries', 'get', failed[0].id, '--json'], { env })).data.status === 'succeeded',
+      { timeoutMs: 10000, intervalMs: 200, what: 'the replayed delivery to succeed' });
+    const attempts = (await ok(['webhooks', 'deliveries', 'attempts', failed[0].id], { env })).trimEnd().split('\n');
+    assert.deepEqual(attempts.slice(1).map((l) => cells(l).slice(0, 4)), [['1', '1', 'succeeded', '200'], ['1', '0', 'permanent_failure', '400']]);
     assert.deepEqual(new Set(rcv.events().map((e) => e.json.payload.id)), new Set(allAccounts.map((a) => a.id)));
     assert.equal(rcv.badSignatures, 0, 'every request is signed with the printed secret');
     const dtable = await ok(['webhooks', 'deliveries', 'list', '--config', configID, '--status', 'succeeded', '--all'], { env });
     assert.match(dtable, /^ID +CONFIG +EVENT TYPE +STATUS +ATTEMPTS +LAST HTTP +CREATED$/m);
     assert.match(lineOf(dtable, deliveries[0].id), new RegExp(`^\\S+ +${configID} +payments\\.saved_account +succeeded +1 +200 `));
-    assert.match(await ok(['webhooks', 'deliveries', 'attempts', deliveries[0].id], { env }), /^1 +succeeded +200 /m);
+    const delivered = deliveries.find((x) => x.status === 'succeeded');
+    assert.match(await ok(['webhooks', 'deliveries', 'attempts', delivered.id], { env }), /^1 +0 +succeeded +200 /m);
+    // A new secret from a file (never the command line), a new endpoint path: the receiver checks
+    // the next test ping's signature with it.
+    writeFileSync(join(work, 'hook.secret'), 'Y2xpLWZlYXR1cmVzLXNlY3JldC0yNGJ5\n', { mode: 0o600 });
+    const rotated = await ok(['webhooks', 'configs', 'change-secret', configID, '--secret-file', join(work, 'hook.secret')], { env });
+    assert.match(rotated, /^secret {2}Y2xpLWZlYXR1cmVzLXNlY3JldC0yNGJ5$/m);
+    rcv.secret = 'Y2xpLWZlYXR1cmVzLXNlY3JldC0yNGJ5';
+    await ok(['webhooks', 'configs', 'update', configID, '--endpoint', rcv.url + '?v=2', '--event-type', 'payments.saved_account',
+      '--event-type', 'payments.saved_payment'], { env });
+    assert.deepEqual(cells(lineOf(await ok(['webhooks', 'configs', 'list'], { env }), configID)).slice(1, 4),
+      [rcv.url + '?v=2', 'active', 'payments.saved_account,payments.saved_payment']);
+    await ok(['webhooks', 'configs', 'test', configID], { env });
+    assert.equal(rcv.badSignatures, 0, 'the test ping is signed with the new secret');
     // Deactivated: listed inactive.
     await ok(['webhooks', 'configs', 'deactivate', configID], { env });
     assert.equal(cells(lineOf(await ok(['webhooks', 'configs', 'list'], { env }), configID))[2], 'inactive');

@@ -260,9 +260,10 @@ void add_webhook_commands(CLI::App& root, Context& ctx) {
     add_list_options(*cmd, a->opts, false);
     cmd->callback([&ctx, a] {
       ctx.action = [&ctx, a] {
-        Table t{{"#", "OUTCOME", "HTTP", "MS", "ERROR", "AT"}, {true, false, true, true}, {}};
+        // Numbering restarts with each replay (its generation).
+        Table t{{"#", "REPLAY", "OUTCOME", "HTTP", "MS", "ERROR", "AT"}, {true, true, false, true, true}, {}};
         ctx.print_list(ctx.list_at(kRoot, "/deliveries/" + seg(a->id) + "/attempts", a->opts), t, [&](const json::object& x) {
-          return std::vector<std::string>{num(x, "attemptNumber"), str(x, "outcome"), num(x, "statusCode"),
+          return std::vector<std::string>{num(x, "attemptNumber"), num(x, "replayGeneration"), str(x, "outcome"), num(x, "statusCode"),
                                           num(x, "durationMillis"), str(x, "error"), ctx.time(str(x, "createdAt"))};
         });
       };
