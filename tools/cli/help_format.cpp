@@ -24,8 +24,9 @@ class ManFormatter : public CLI::Formatter {
     return "NAME\n  " + full_name(app) + " - " + app->get_description() + "\n\n";
   }
 
-  std::string make_usage(const CLI::App* app, std::string name) const override {
-    std::string line = CLI::Formatter::make_usage(app, name.empty() ? full_name(app) : std::move(name));
+  // The full command path whatever `name` the caller passed (App::help() passes only its own).
+  std::string make_usage(const CLI::App* app, std::string) const override {
+    std::string line = CLI::Formatter::make_usage(app, full_name(app));
     const std::string prefix = get_label("Usage") + ":";
     if (line.rfind(prefix, 0) == 0) line.erase(0, prefix.size());
     return "SYNOPSIS\n " + line;
