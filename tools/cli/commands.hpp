@@ -1,6 +1,6 @@
-// The verbs, one file per resource. Extension point: a feature with verbs of its own (pools,
-// reconciliation, webhooks) adds commands_<feature>.cpp defining add_<feature>_commands, declares
-// it here and appends it to kCommandModules; nothing else changes (help, completion and exit
+// The verbs, one file per resource. Extension point: a feature with verbs of its own adds
+// commands_<feature>.cpp defining add_<feature>_commands, declares it here and appends it to
+// kCommandModules; nothing else changes (help, completion and exit
 // codes follow from the CLI11 tree and the shared Context).
 #pragma once
 
