@@ -5,7 +5,8 @@
 // guarantees: 500 then 200 is retried; 400 is final until replayed; a SIGKILL while a delivery
 // waits for its answer and a provider call is in flight delivers it after restart with the same
 // id, and the provider's next webhook is processed at once (nothing the dead process held, task
-// leases included, makes it wait). Retry delays are shortened by flag.
+// leases included, makes it wait). Last, unsafe endpoints are refused when a config is saved.
+// Retry delays are shortened by flag.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SDK } from '@formance/formance-sdk';
@@ -274,4 +275,35 @@ test('delivery: SIGKILL before the answer delivers after restart; 500 then 200 r
       assert.equal(rcv.badSignatures, 0);
     });
   });
+});
+
+test('endpoint safety: unsafe endpoints are refused with 400 naming the problem, nothing is saved', async () => {
+  const d = await daemon();
+  const strict = await daemon({ extraArgs: [] });  // no --webhooks-allow-insecure
+  const save = (dm, endpoint) => fetch(`${dm.url}/api/webhooks/configs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${dm.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ endpoint, eventTypes: ['payments.saved_payment'] }),
+  }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const refused = [
+    [d, 'http://169.254.169.254/latest/meta-data', /metadata/],      // cloud metadata, always
+    [d, 'http://[fe80::1]/hook', /link-local/],                       // link-local, always
+    [d, 'http://10.0.0.1/hook', /private or reserved/],               // private, http or not
+    [d, 'https://192.168.1.10/hook', /private/],                      // private without its flag
+    [d, 'ftp://example.com/hook', /valid url/],
+    [d, 'https://user:pw@example.com/hook', /valid url/],
+    [strict, 'http://127.0.0.1:9/hook', /https/],                      // loopback http needs the flag
+  ];
+  for (const [dm, endpoint, why] of refused) {
+    const r = await save(dm, endpoint);
+    assert.equal(r.status, 400, `${endpoint}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.errorCode, 'VALIDATION');
+    assert.match(r.body.errorMessage, why, endpoint);
+  }
+  const ok = await save(d, 'http://127.0.0.1:9/hook');
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  for (const dm of [d, strict]) {
+    const list = await webhooksSdk(dm).getManyConfigs({});
+    assert.deepEqual(list.configsResponse.cursor.data.map((c) => c.endpoint), dm === d ? ['http://127.0.0.1:9/hook'] : []);
+  }
 });
