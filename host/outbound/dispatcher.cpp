@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 
 namespace cx::outbound {
 
@@ -25,7 +26,7 @@ bool subscribed(const store::OutboundConfig& c, const std::string& type) {
 
 SendResult send_once(const std::string& endpoint, const std::string& secret, const std::string& webhook_id,
                      const std::string& idempotency_key, const std::string& body, bool test,
-                     const DispatcherOptions& o) {
+                     const DispatcherOptions& o, ClientPool* pool) {
   SendResult r;
   const auto started = std::chrono::steady_clock::now();
   auto checked = check_endpoint(endpoint, o.endpoints);
@@ -35,14 +36,6 @@ SendResult send_once(const std::string& endpoint, const std::string& secret, con
     return r;
   }
   const auto& ep = std::get<ResolvedEndpoint>(checked);
-  httplib::Client cli(ep.url.origin());
-  cli.set_hostname_addr_map({{ep.url.host, ep.address}});  // connect to the address that was checked
-  cli.set_follow_location(false);
-  cli.set_keep_alive(false);
-  const auto sec = static_cast<time_t>(o.timeout_ms / 1000), usec = static_cast<time_t>((o.timeout_ms % 1000) * 1000);
-  cli.set_connection_timeout(sec, usec);
-  cli.set_read_timeout(sec, usec);
-  cli.set_write_timeout(sec, usec);
 
   const int64_t ts = util::now_ms() / 1000;
   httplib::Request req;
@@ -61,7 +54,23 @@ SendResult send_once(const std::string& endpoint, const std::string& secret, con
     if (excerpt.size() < kExcerptBytes) excerpt.append(data, std::min(len, kExcerptBytes - excerpt.size()));
     return true;
   };
-  auto res = cli.send(req);
+  httplib::Result res{nullptr, httplib::Error::Unknown};
+  if (!pool) {
+    res = make_client(ep, o.timeout_ms, false)->send(req);
+  } else {
+    bool reused = false;
+    res = pool->get(ep, o.timeout_ms, reused).send(req);
+    if (!res) {
+      pool->drop(ep);
+      // The peer may have closed an idle kept-alive connection just as it was reused: try once on
+      // a new one (at least once allows the rare duplicate this can cause).
+      if (reused && std::chrono::steady_clock::now() - started < std::chrono::milliseconds(o.timeout_ms)) {
+        excerpt.clear();
+        res = pool->get(ep, o.timeout_ms, reused).send(req);
+        if (!res) pool->drop(ep);
+      }
+    }
+  }
   r.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   if (!res) {
     r.error = "POST " + ep.url.origin() + ": " + httplib::to_string(res.error());
@@ -98,7 +107,7 @@ void Dispatcher::stop() {
   if (loop_thread_.joinable()) loop_thread_.join();
   if (!started_) return;
   try {
-    commit_done();
+    commit_and_claim(false);
     db_.write([](store::WriteTx& tx) { store::outbound_deliveries::release_claims(tx); });
   } catch (const std::exception& e) {
     util::log().error("webhooks: stopping: {}", e.what());
@@ -169,10 +178,9 @@ void Dispatcher::loop() {
       woken_ = false;
     }
     try {
-      commit_done();
       for (int i = 0; i < 20 && fan_out() == static_cast<size_t>(kFanOutBatch); ++i) {
       }
-      claim_due();
+      commit_and_claim(true);
       prune_if_due();
     } catch (const std::exception& e) {
       util::log().error("webhooks: dispatcher pass failed: {}", e.what());
@@ -180,33 +188,61 @@ void Dispatcher::loop() {
   }
 }
 
-void Dispatcher::claim_due() {
-  const int capacity = 2 * std::max(1, o_.senders) - busy_;
-  if (capacity <= 0) return;
+std::vector<Dispatcher::Job> Dispatcher::claim_in(store::WriteTx& tx, int capacity, std::map<std::string, int>& taken) {
   std::vector<Job> claimed;
-  db_.write([&](store::WriteTx& tx) {
-    const int64_t now = tx.now();
-    std::map<std::string, std::optional<store::OutboundConfig>> configs;
-    std::map<std::string, int> taken = in_flight_;
-    for (auto& d : store::outbound_deliveries::due(tx, now, capacity * 4)) {
-      if (static_cast<int>(claimed.size()) >= capacity) break;
-      auto it = configs.find(d.config_id);
-      if (it == configs.end()) it = configs.emplace(d.config_id, store::outbound_configs::get(tx, d.config_id)).first;
-      if (!it->second || !it->second->active) {
-        store::outbound_configs::cancel_pending(tx, d.config_id);
-        continue;
-      }
-      int& n = taken[it->second->endpoint];
-      if (n >= o_.per_endpoint) continue;
-      if (!store::outbound_deliveries::claim(tx, d.id, now)) continue;
-      ++n;
-      if (!d.cycle_started_at) d.cycle_started_at = now;
-      claimed.push_back(Job{std::move(d), it->second->endpoint, it->second->secret});
+  const int64_t now = tx.now();
+  std::map<std::string, std::optional<store::OutboundConfig>> configs;
+  for (auto& d : store::outbound_deliveries::due(tx, now, capacity * 4)) {
+    if (static_cast<int>(claimed.size()) >= capacity) break;
+    auto it = configs.find(d.config_id);
+    if (it == configs.end()) it = configs.emplace(d.config_id, store::outbound_configs::get(tx, d.config_id)).first;
+    if (!it->second || !it->second->active) {
+      store::outbound_configs::cancel_pending(tx, d.config_id);
+      continue;
     }
-  });
+    int& n = taken[it->second->endpoint];
+    if (n >= o_.per_endpoint) continue;
+    if (!store::outbound_deliveries::claim(tx, d.id, now)) continue;
+    ++n;
+    if (!d.cycle_started_at) d.cycle_started_at = now;
+    claimed.push_back(Job{std::move(d), it->second->endpoint, it->second->secret});
+  }
+  return claimed;
+}
+
+void Dispatcher::commit_and_claim(bool claim) {
+  std::vector<Done> batch;
+  {
+    std::lock_guard lk(mu_);
+    batch.swap(done_);
+  }
+  // What is in flight once this batch is committed.
+  std::map<std::string, int> taken = in_flight_;
+  int busy = busy_;
+  for (auto& d : batch) {
+    if (--taken[d.job.endpoint] <= 0) taken.erase(d.job.endpoint);
+    --busy;
+  }
+  const int capacity = claim ? 2 * std::max(1, o_.senders) - busy : 0;
+  if (batch.empty() && capacity <= 0) return;
+  std::vector<Job> claimed;
+  std::map<std::string, int> after;
+  try {
+    // One write transaction records the finished attempts and claims the next ones: the write
+    // lock is the ingest path's too, so the dispatcher takes it as rarely as it can.
+    db_.write([&](store::WriteTx& tx) {
+      record_attempts(tx, batch);
+      after = taken;
+      claimed = capacity > 0 ? claim_in(tx, capacity, after) : std::vector<Job>{};
+    });
+  } catch (...) {
+    std::lock_guard lk(mu_);
+    done_.insert(done_.begin(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+    throw;
+  }
+  in_flight_ = std::move(after);
+  busy_ = busy + static_cast<int>(claimed.size());
   if (claimed.empty()) return;
-  for (auto& j : claimed) ++in_flight_[j.endpoint];
-  busy_ += static_cast<int>(claimed.size());
   {
     std::lock_guard lk(mu_);
     for (auto& j : claimed) jobs_.push_back(std::move(j));
@@ -215,6 +251,7 @@ void Dispatcher::claim_due() {
 }
 
 void Dispatcher::sender() {
+  ClientPool pool;  // this thread's kept-alive connections
   for (;;) {
     Job job;
     {
@@ -225,7 +262,7 @@ void Dispatcher::sender() {
       jobs_.pop_front();
     }
     SendResult r = send_once(job.endpoint, job.secret, job.delivery.id, job.delivery.idempotency_key,
-                             job.delivery.payload, false, o_);
+                             job.delivery.payload, false, o_, &pool);
     {
       std::lock_guard lk(mu_);
       done_.push_back(Done{std::move(job), std::move(r), util::now_ms()});
@@ -234,49 +271,37 @@ void Dispatcher::sender() {
   }
 }
 
-void Dispatcher::commit_done() {
-  std::vector<Done> batch;
-  {
-    std::lock_guard lk(mu_);
-    batch.swap(done_);
-  }
-  if (batch.empty()) return;
-  db_.write([&](store::WriteTx& tx) {
-    for (auto& d : batch) {
-      d.at = tx.now();  // the database's clock, as `due` compares against it
-      const auto& del = d.job.delivery;
-      store::OutboundAttempt a;
-      a.id = util::uuid_v4();
-      a.delivery_id = del.id;
-      a.attempt_number = del.attempt_count + 1;
-      a.replay_generation = del.replay_generation;
-      a.endpoint = d.job.endpoint;
-      a.status_code = d.result.status;
-      if (!d.result.error.empty()) a.error = d.result.error;
-      a.duration_ms = d.result.duration_ms;
-      if (!d.result.excerpt.empty()) a.response_excerpt = d.result.excerpt;
-      a.created_at = d.at;
-      AttemptOutcome outcome = d.result.refused ? AttemptOutcome::Permanent : classify(d.result.status);
-      a.outcome = outcome_name(outcome);
-      std::string status = outcome == AttemptOutcome::Succeeded ? "succeeded" : "failed";
-      std::optional<int64_t> next;
-      if (outcome == AttemptOutcome::Retryable) {
-        std::optional<int64_t> retry_after;
-        if (d.result.retry_after) retry_after = parse_retry_after(*d.result.retry_after, d.at);
-        next = next_attempt_at(o_.retry, a.attempt_number, d.at, del.cycle_started_at.value_or(d.at), retry_after);
-        if (next) status = "pending";
-      }
-      std::optional<int64_t> code;
-      if (d.result.status) code = d.result.status;
-      std::optional<std::string> error;
-      if (!d.result.error.empty()) error = d.result.error;
-      else if (outcome != AttemptOutcome::Succeeded) error = "endpoint answered " + std::to_string(d.result.status);
-      store::outbound_deliveries::finish(tx, a, status, next, code, error);
-    }
-  });
+void Dispatcher::record_attempts(store::WriteTx& tx, std::vector<Done>& batch) {
   for (auto& d : batch) {
-    if (--in_flight_[d.job.endpoint] <= 0) in_flight_.erase(d.job.endpoint);
-    --busy_;
+    d.at = tx.now();  // the database's clock, as `due` compares against it
+    const auto& del = d.job.delivery;
+    store::OutboundAttempt a;
+    a.id = util::uuid_v4();
+    a.delivery_id = del.id;
+    a.attempt_number = del.attempt_count + 1;
+    a.replay_generation = del.replay_generation;
+    a.endpoint = d.job.endpoint;
+    a.status_code = d.result.status;
+    if (!d.result.error.empty()) a.error = d.result.error;
+    a.duration_ms = d.result.duration_ms;
+    if (!d.result.excerpt.empty()) a.response_excerpt = d.result.excerpt;
+    a.created_at = d.at;
+    AttemptOutcome outcome = d.result.refused ? AttemptOutcome::Permanent : classify(d.result.status);
+    a.outcome = outcome_name(outcome);
+    std::string status = outcome == AttemptOutcome::Succeeded ? "succeeded" : "failed";
+    std::optional<int64_t> next;
+    if (outcome == AttemptOutcome::Retryable) {
+      std::optional<int64_t> retry_after;
+      if (d.result.retry_after) retry_after = parse_retry_after(*d.result.retry_after, d.at);
+      next = next_attempt_at(o_.retry, a.attempt_number, d.at, del.cycle_started_at.value_or(d.at), retry_after);
+      if (next) status = "pending";
+    }
+    std::optional<int64_t> code;
+    if (d.result.status) code = d.result.status;
+    std::optional<std::string> error;
+    if (!d.result.error.empty()) error = d.result.error;
+    else if (outcome != AttemptOutcome::Succeeded) error = "endpoint answered " + std::to_string(d.result.status);
+    store::outbound_deliveries::finish(tx, a, status, next, code, error);
   }
 }
 

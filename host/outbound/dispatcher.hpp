@@ -2,12 +2,14 @@
 // into deliveries (one per matching active config, in one transaction with the cursor), claims
 // due deliveries and hands them to a small pool of senders; a bounded number are in flight per
 // endpoint. Each attempt is signed (signature.hpp), sent with cpp-httplib to the checked address
-// (endpoint_policy.hpp) without following redirects, and its result committed with the next state
+// (endpoint_policy.hpp) without following redirects, over the sender's kept-alive connection to
+// that endpoint (client_pool.hpp), and its result committed with the next state
 // (policy.hpp). Everything is in the database: after a crash the claims left in `delivering` go
 // back to `pending` at start, so an event is delivered late, never dropped (at least once; the
 // Formance-Webhook-Id and idempotency key stay the same).
 #pragma once
 
+#include "host/outbound/client_pool.hpp"
 #include "host/outbound/endpoint_policy.hpp"
 #include "host/outbound/policy.hpp"
 #include "host/store/database.hpp"
@@ -45,10 +47,12 @@ struct SendResult {
 };
 
 /// Signs and POSTs `body` to `endpoint` once (headers of docs/events.md "Request"); `test` sets
-/// Formance-Webhook-Test. Never throws.
+/// Formance-Webhook-Test. With a pool, the connection is the pool's kept-alive one for that
+/// endpoint (a reused connection that fails is retried once on a new one); without, a fresh
+/// connection closed after the answer. Never throws.
 SendResult send_once(const std::string& endpoint, const std::string& secret, const std::string& webhook_id,
                      const std::string& idempotency_key, const std::string& body, bool test,
-                     const DispatcherOptions& o);
+                     const DispatcherOptions& o, ClientPool* pool = nullptr);
 
 class Dispatcher {
  public:
@@ -77,8 +81,11 @@ class Dispatcher {
   };
   void loop();
   void sender();
-  void claim_due();
-  void commit_done();
+  /// Records the finished attempts and, when `claim`, claims due deliveries for the senders, in
+  /// one write transaction; only the loop thread (or stop) calls it.
+  void commit_and_claim(bool claim);
+  void record_attempts(store::WriteTx& tx, std::vector<Done>& batch);
+  std::vector<Job> claim_in(store::WriteTx& tx, int capacity, std::map<std::string, int>& taken);
   void prune_if_due();
 
   store::Database& db_;

@@ -68,6 +68,13 @@ json::object reference_payload(std::string_view type, const json::object& stored
   }
   if (is(type, store::event_type::kSavedBalance) && !p.contains("lastUpdatedAt") && p.contains("createdAt"))
     p["lastUpdatedAt"] = p.at("createdAt");
+  // The reference's ConnectorReset payload is {connectorID, createdAt}; ours also names the
+  // connector that replaced it.
+  if (is(type, store::event_type::kConnectorReset) && !p.contains("createdAt"))
+    if (auto* at = p.if_contains("at")) {
+      p["createdAt"] = *at;
+      p.erase("at");
+    }
   if (is(type, store::event_type::kConnectionPendingDisconnect)) {
     if (!p.contains("connectionID")) p["connectionID"] = "";
     if (!p.contains("reason")) p["reason"] = nullptr;

@@ -6,6 +6,7 @@
 #include <connectivity/model.hpp>
 #include <connectivity/time.hpp>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -39,14 +40,20 @@ boost::json::array connection_events(const boost::json::object& c, const std::op
   std::optional<std::string> state = string_member(c, "state");
   if (!state) state = string_member(c, "error");  // deprecated alias of state (docs/providers/powens.md §3)
   std::string at = cx::time::format_rfc3339(now_ms);
-  if (auto lu = string_member(c, "last_update"))
+  // The consent's remaining time is measured from the later of our clock and the provider's
+  // `last_update` (Powens' clock when it reported the connection): a report stamped ahead of our
+  // clock sees the expiry that much closer.
+  int64_t reference_ms = now_ms;
+  if (auto lu = string_member(c, "last_update")) {
     if (auto utc = paris_to_rfc3339(*lu)) at = *utc;
+    if (auto ms = paris_to_utc_ms(*lu)) reference_ms = std::max(reference_ms, *ms);
+  }
 
   ConnectionHealth h = classify_state(state);
   if (h == ConnectionHealth::kActive) {
     out.push_back(cx::webhook::connection_reconnected(uid, *id, at));
     if (auto expire = string_member(c, "expire"))
-      if (auto ms = paris_to_utc_ms(*expire); ms && *ms <= now_ms + kExpiryWarningDays * 86400000)
+      if (auto ms = paris_to_utc_ms(*expire); ms && *ms <= reference_ms + kExpiryWarningDays * 86400000)
         out.push_back(cx::webhook::connection_pending_disconnect(uid, *id, cx::time::format_rfc3339(*ms),
                                                                  std::string("consent expires; renew it through update-link")));
     return out;

@@ -30,7 +30,8 @@ const char* error_type(ConnectionHealth h);
 inline constexpr int64_t kExpiryWarningDays = 7;
 
 /// Events describing a Connection object's state, in order: reconnected (+ pending disconnect
-/// when `expire` is within kExpiryWarningDays of now_ms), or disconnected with errorType and
+/// when `expire` is within kExpiryWarningDays of now_ms, or of the connection's `last_update` when
+/// that is later), or disconnected with errorType and
 /// reason (error_message, else a default per class). `user_id` is the Powens user id.
 boost::json::array connection_events(const boost::json::object& connection, const std::optional<std::string>& user_id,
                                      int64_t now_ms);

@@ -1,9 +1,12 @@
 // Outbound webhooks end to end (docs/events.md): the official SDK (sdk.webhooks.v1) subscribes a
 // loopback receiver to the open-banking events; the receiver verifies every signature while the
-// Powens flow runs (link, sync, consent expiry, disconnection, reconnection, PSU deletion) and
-// gets exactly the expected events in a valid order. Then delivery guarantees: a SIGKILL between
-// an event and its acknowledgement delivers it after restart with the same id; 500 then 200 is
-// retried; 400 is final until replayed. Retry delays are shortened by flag.
+// Powens flow runs (link, sync, consent expiry through the sandbox clock, disconnection,
+// reconnection, PSU deletion) and gets exactly the expected events in a valid order. Then delivery
+// guarantees: 500 then 200 is retried; 400 is final until replayed; a SIGKILL while a delivery
+// waits for its answer and a provider call is in flight delivers it after restart with the same
+// id, and the provider's next webhook is processed at once (nothing the dead process held, task
+// leases included, makes it wait). Last, unsafe endpoints are refused when a config is saved.
+// Retry delays are shortened by flag.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SDK } from '@formance/formance-sdk';
@@ -49,6 +52,13 @@ async function receiver() {
 function arrival(rcv, type, from) {
   return eventually(() => rcv.events(from).find((e) => short(e.json?.type ?? '') === type),
     { timeoutMs: 20000, what: `the ${type} webhook` });
+}
+
+/** The daemon's cx_tasks{state="running"} gauge. */
+async function runningTasks(d) {
+  const text = await (await fetch(`${d.url}/metrics`, { headers: { authorization: `Bearer ${d.token}` } })).text();
+  const m = text.match(/^cx_tasks\{state="running"\} (\d+)/m);
+  return m ? Number(m[1]) : 0;
 }
 
 /** The connection the PSU got once its first sync landed. */
@@ -97,18 +107,18 @@ test('the SDK subscribes a receiver; the Powens flow sends exactly the expected,
     });
 
     let from = rcv.requests.length;
-    await step('consent expiring within 7 days (sandbox expiry, then its clock moves): PENDING_DISCONNECT', async () => {
-      await console_(sbx, 'POST', `/connections/${conn.connectionID}/state`, { state: null, expireInDays: 3 });
-      await arrival(rcv, 'PENDING_DISCONNECT', from);
-      await console_(sbx, 'POST', '/clock', { advance: '24h' });
-      await eventually(() => rcv.types(from).filter((x) => x === 'PENDING_DISCONNECT').length >= 2,
-        { timeoutMs: 20000, what: 'PENDING_DISCONNECT after the clock moved' });
-      const pend = rcv.events(from).filter((e) => e.json.type.endsWith('pending_disconnect'));
-      for (const e of pend) {
-        assert.equal(e.json.payload.connectionID, conn.connectionID);
-        assert.match(e.json.payload.reason, /consent expires/);
-        assert.ok(Date.parse(e.json.payload.at) > Date.now(), 'at is when the consent expires');
-      }
+    await step('consent expiry through the sandbox clock: 9 days left is quiet; 3 days on, PENDING_DISCONNECT', async () => {
+      const clock = await console_(sbx, 'GET', '/clock');
+      await console_(sbx, 'POST', `/connections/${conn.connectionID}/state`, { state: null, expireInDays: 9 });
+      await eventually(() => rcv.types(from).includes('DATA_SYNCED'), { timeoutMs: 20000, what: 'the sync reporting 9 days left' });
+      assert.deepEqual([...new Set(rcv.types(from))], ['DATA_SYNCED'], 'nothing pending 9 days ahead');
+      from = rcv.requests.length;
+      await console_(sbx, 'POST', '/clock', { advance: '72h' });
+      const e = await arrival(rcv, 'PENDING_DISCONNECT', from);
+      assert.equal(e.json.payload.connectionID, conn.connectionID);
+      assert.match(e.json.payload.reason, /consent expires/);
+      const left = Date.parse(e.json.payload.at) - Date.parse(clock.now);
+      assert.ok(Math.abs(left - 9 * 86400000) < 120000, `at is when the consent ends: ${e.json.payload.at} (clock was ${clock.now})`);
       assert.deepEqual([...new Set(rcv.types(from))].filter((x) => x !== 'DATA_SYNCED'), ['PENDING_DISCONNECT']);
     });
 
@@ -144,8 +154,13 @@ test('the SDK subscribes a receiver; the Powens flow sends exactly the expected,
       assert.equal(rcv.types(from).at(-1), 'USER_DISCONNECTED');
     });
 
-    await step('every request was signed, every body is a reference envelope about this PSU', async () => {
+    await step('every request was signed, every body is a reference envelope about this PSU, in a valid order', async () => {
       assert.equal(rcv.badSignatures, 0);
+      assert.ok(rcv.requests.every((r) => r.signed));
+      // The whole story in one line; DATA_SYNCED may also come from polling, anywhere once linked.
+      const story = rcv.types().join(' ');
+      assert.match(story, new RegExp('^(DATA_SYNCED )*USER_LINK_STATUS( DATA_SYNCED)+ PENDING_DISCONNECT( PENDING_DISCONNECT| DATA_SYNCED)*'
+        + ' DISCONNECTED( DATA_SYNCED)* RECONNECTED( DATA_SYNCED)+ USER_DISCONNECTED$'), story);
       const ids = new Set();
       for (const e of rcv.events()) {
         assert.deepEqual(Object.keys(e.json), ['idempotency_key', 'date', 'app', 'version', 'type', 'payload']);
@@ -176,7 +191,7 @@ test('delivery: SIGKILL before the answer delivers after restart; 500 then 200 r
       eventTypes: ['payments.open_banking_user_connection_disconnected', 'payments.open_banking_user_connection_reconnected'],
     })).configResponse.data;
     rcv.secret = config.secret;
-    const { psuID, connectorID } = await linkedPsu(d, sbx);
+    const { psuID } = await linkedPsu(d, sbx, { pollingPeriod: '2s' });
     const conn = await connectionOf(d, psuID);
     const setState = (state, extra = {}) => console_(sbx, 'POST', `/connections/${conn.connectionID}/state`, { state, ...extra });
 
@@ -224,30 +239,71 @@ test('delivery: SIGKILL before the answer delivers after restart; 500 then 200 r
         { timeoutMs: 10000, what: 'the replay to succeed' });
       assert.equal(rcv.badSignatures, 0);
     });
-    // Last: after a SIGKILL the killed process's task leases must expire before provider
-    // webhooks are processed again.
-    await step('SIGKILL while the receiver holds the request: delivered after restart, same id and key', async () => {
+    // Last: the daemon is SIGKILLed while a delivery waits for its answer and a provider call is
+    // in flight (the connection was repaired, so it is polled every 2 s, and the sandbox answers slowly).
+    await step('SIGKILL mid-delivery and mid-task: delivered after restart with the same id and key; provider webhooks processed at once', async () => {
       rcv.next = ['hang'];
       const from = rcv.requests.length;
       await setState('SCARequired', { errorMessage: 'kill' });
       const first = await arrival(rcv, 'DISCONNECTED', from);
+      await console_(sbx, 'POST', '/faults', { latencyMs: 3000, latencyRate: 1 });
+      await setState(null, { expireInDays: 50 });  // RECONNECTED waits behind the held delivery
+      await eventually(async () => (await runningTasks(d)) >= 1, { timeoutMs: 10000, intervalMs: 50, what: 'a polled fetch in flight' });
       await d.proc.stop('SIGKILL');
+      await console_(sbx, 'DELETE', '/faults');
       d = await daemon({ dataDir: d.dataDir, port: d.port });
       sdk = webhooksSdk(d);
-      // A daemon killed while a connector may have been inside its plugin quarantines it at start
-      // (sdk/README.md, "Isolation"); lift it so the provider's next webhooks are processed.
-      const lift = await d.api.call('DELETE', `/connectors/${connectorID}/quarantine`);
-      assert.ok([200, 204, 404, 409].includes(lift.status), JSON.stringify(lift.body));
       await eventually(() => rcv.events().filter((e) => e.id === first.id).length === 2,
         { timeoutMs: 20000, what: 'the interrupted delivery after restart' });
       const again = rcv.events().filter((e) => e.id === first.id)[1];
       assert.equal(again.body, first.body);
       assert.equal(again.idempotencyKey, first.idempotencyKey);
-      const got = (await sdk.getDelivery({ id: first.id })).deliveryResponse.data;
+      await eventually(() => rcv.types(from).includes('RECONNECTED'), { timeoutMs: 10000, what: 'the RECONNECTED queued before the kill' });
       await eventually(async () => (await sdk.getDelivery({ id: first.id })).deliveryResponse.data.status === 'succeeded',
         { timeoutMs: 10000, what: 'the delivery to succeed' });
-      assert.equal(got.payload, first.body);
-    });
+      assert.equal((await sdk.getDelivery({ id: first.id })).deliveryResponse.data.payload, first.body);
 
+      // Nothing the killed process held (task leases, a quarantine) keeps the provider's next
+      // webhook waiting: broken again → DISCONNECTED well within the 10 s bound.
+      const next = rcv.requests.length;
+      const sent = Date.now();
+      await setState('wrongpass', { errorMessage: 'after restart' });
+      const e = await eventually(() => rcv.events(next).find((x) => x.json.payload.reason === 'after restart'),
+        { timeoutMs: 10000, what: 'the provider webhook processed after the restart' });
+      assert.equal(short(e.json.type), 'DISCONNECTED');
+      t.diagnostic(`provider webhook after the restart delivered as DISCONNECTED in ${Date.now() - sent} ms`);
+      assert.equal(rcv.badSignatures, 0);
+    });
   });
+});
+
+test('endpoint safety: unsafe endpoints are refused with 400 naming the problem, nothing is saved', async () => {
+  const d = await daemon();
+  const strict = await daemon({ extraArgs: [] });  // no --webhooks-allow-insecure
+  const save = (dm, endpoint) => fetch(`${dm.url}/api/webhooks/configs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${dm.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ endpoint, eventTypes: ['payments.saved_payment'] }),
+  }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const refused = [
+    [d, 'http://169.254.169.254/latest/meta-data', /metadata/],      // cloud metadata, always
+    [d, 'http://[fe80::1]/hook', /link-local/],                       // link-local, always
+    [d, 'http://10.0.0.1/hook', /private or reserved/],               // private, http or not
+    [d, 'https://192.168.1.10/hook', /private/],                      // private without its flag
+    [d, 'ftp://example.com/hook', /valid url/],
+    [d, 'https://user:pw@example.com/hook', /valid url/],
+    [strict, 'http://127.0.0.1:9/hook', /https/],                      // loopback http needs the flag
+  ];
+  for (const [dm, endpoint, why] of refused) {
+    const r = await save(dm, endpoint);
+    assert.equal(r.status, 400, `${endpoint}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.errorCode, 'VALIDATION');
+    assert.match(r.body.errorMessage, why, endpoint);
+  }
+  const ok = await save(d, 'http://127.0.0.1:9/hook');
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  for (const dm of [d, strict]) {
+    const list = await webhooksSdk(dm).getManyConfigs({});
+    assert.deepEqual(list.configsResponse.cursor.data.map((c) => c.endpoint), dm === d ? ['http://127.0.0.1:9/hook'] : []);
+  }
 });

@@ -239,6 +239,22 @@ TEST_CASE("CONNECTION_SYNCED: consent close to expiry adds a pending disconnect 
   CHECK(response_with(later, "userConnectionPendingDisconnect") == nullptr);
 }
 
+TEST_CASE("CONNECTION_SYNCED: the consent's remaining time counts from Powens' last_update when it is ahead") {
+  // Our clock: 2024-07-01; the consent ends 2024-07-15 (14 days away by our clock).
+  auto pending_with = [](const char* last_update, const char* expire = "2024-07-15 10:00:00") {
+    Fixture f;
+    f.host.now_ms = 1719835200000;  // 2024-07-01T12:00:00Z
+    auto out = f.d().call_ok(&cx_connector::translate_webhook,
+                             translate_req("CONNECTION_SYNCED", synced_body("null", last_update, "",
+                                                                            std::string(R"(,"expire":")") + expire + "\"")));
+    return response_with(out, "userConnectionPendingDisconnect") != nullptr;
+  };
+  CHECK_FALSE(pending_with("2024-07-01 12:00:00"));
+  CHECK(pending_with("2024-07-10 12:00:00"));   // Powens reports from 5 days before the end
+  // An old report does not push the end away: 4 days by our clock, 34 by that report's.
+  CHECK(pending_with("2024-06-01 12:00:00", "2024-07-05 10:00:00"));
+}
+
 TEST_CASE("CONNECTION_SYNCED delivered out of order keeps booked rows but cannot resurrect a provisional one") {
   Fixture f;
   auto newer = synced_body("null", "2024-07-03 09:00:00",

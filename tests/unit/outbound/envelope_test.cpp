@@ -73,4 +73,10 @@ TEST_CASE("payload shapes: provider, rawData, times, balance connector, pending-
                                           {{"psuID", "p"}, {"connectorID", kConnector}, {"at", "2026-01-22T10:00:01Z"}});
   CHECK(pend.at("connectionID") == "");
   CHECK(pend.at("reason").is_null());
+
+  auto reset = outbound::reference_payload(store::event_type::kConnectorReset,
+                                           {{"connectorID", kConnector}, {"newConnectorID", "n"}, {"at", int64_t{1000}}});
+  CHECK(reset.at("createdAt") == "1970-01-01T00:00:01Z");
+  CHECK_FALSE(reset.contains("at"));
+  CHECK(reset.at("newConnectorID") == "n");
 }
