@@ -18,7 +18,7 @@ function(cx_add_connector id)
   if(CX_OUTPUT_DIRECTORY)
     set_target_properties(${id} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CX_OUTPUT_DIRECTORY})
   endif()
-  target_compile_definitions(${id} PRIVATE BOOST_JSON_NO_LIB BOOST_CONTAINER_NO_LIB)
+  target_compile_definitions(${id} PRIVATE BOOST_JSON_NO_LIB BOOST_CONTAINER_NO_LIB BOOST_URL_NO_LIB)
   target_link_libraries(${id} PRIVATE cx::sdk ${CX_LINK_LIBRARIES})
   target_link_options(${id} PRIVATE
     -Wl,--no-undefined
