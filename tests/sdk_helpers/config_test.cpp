@@ -42,7 +42,8 @@ TEST_CASE("config: each missing or invalid field is named") {
   CHECK(p[3].message == "mode must be one of live, test");
   CHECK(problems({{"apiKey", "  "}, {"endpoint", "https://a"}})[0].message == "apiKey must not be empty");
   CHECK(problems({{"apiKey", 7}, {"endpoint", "https://a"}})[0].message == "apiKey must be a string");
-  for (const char* bad : {"https://user:pw@a.example", "https://a.example/?q=1", "https://a.example/#f", "https://", "a.example"})
+  CHECK(problems({{"apiKey", "k"}, {"endpoint", "https://a"}, {"pollingPeriod", ""}})[0].field == "pollingPeriod");
+  for (const char* bad : {"https://user:pw@a.example", "https://a.example/?q=1", "https://a.example/#f", "https://", "a.example", "http://h:99x", "http://h:70000"})
     CHECK(problems({{"apiKey", "k"}, {"endpoint", bad}}).size() == 1);
 }
 
@@ -60,12 +61,12 @@ TEST_CASE("config: validate throws INVALID_ARGUMENT naming the first field and l
 
 TEST_CASE("config: Bound reads given values, else the schema's defaults") {
   cx::config::Bound cfg(kSchema, json::object{{"apiKey", "k"}, {"endpoint", "https://a.example"}, {"pageSize", "40"},
-                                              {"mode", ""}},
+                                              {"mode", nullptr}},
                         "acme config");
   CHECK(cfg.string("apiKey") == "k");
   CHECK(cfg.integer("pageSize") == 40);
   CHECK(cfg.given("pageSize"));
-  CHECK(cfg.string("mode") == "live");  // "" of an optional field = absent
+  CHECK(cfg.string("mode") == "live");  // null = absent
   CHECK_FALSE(cfg.given("mode"));
   CHECK(cfg.boolean("sandbox") == false);
   CHECK(cfg.duration("pollingPeriod") == std::chrono::minutes(30));

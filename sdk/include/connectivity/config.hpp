@@ -10,8 +10,8 @@
 //   enum     the allowed values; minimum / maximum for integer and number.
 //   default  what an absent field reads as.
 // "required" fields must be present and not null, and a required string must not be blank.
-// An optional field that is null or "" counts as absent. Unknown fields (name, provider, …) are
-// accepted and ignored.
+// A null field counts as absent; any other value is checked ("" is not a duration). Unknown
+// fields (name, provider, …) are accepted and ignored.
 #pragma once
 
 #include <connectivity/connector.hpp>
@@ -20,6 +20,7 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -62,7 +63,19 @@ inline bool is_base_url(std::string_view text) {
   auto u = boost::urls::parse_absolute_uri(text);
   if (!u) return false;
   if (u->scheme_id() != boost::urls::scheme::http && u->scheme_id() != boost::urls::scheme::https) return false;
-  return !u->encoded_host().empty() && !u->has_userinfo() && !u->has_query() && !u->has_fragment();
+  if (u->encoded_host().empty() || u->has_userinfo() || u->has_query() || u->has_fragment()) return false;
+  // After an authority the path is empty or starts with '/' (RFC 3986 §3.3); Boost.URL 1.81
+  // reads "http://h:99x" as port 99 and path "x".
+  std::string_view path = u->encoded_path();
+  if (!path.empty() && path.front() != '/') return false;
+  std::string_view authority = u->encoded_authority();
+  auto close = authority.rfind(']');
+  auto colon = authority.rfind(':');
+  if (colon == std::string_view::npos || (close != std::string_view::npos && colon < close)) return true;
+  std::string_view port = authority.substr(colon + 1);
+  int n = 0;
+  auto r = std::from_chars(port.data(), port.data() + port.size(), n);
+  return !port.empty() && r.ec == std::errc() && r.ptr == port.data() + port.size() && n <= 65535;
 }
 
 namespace detail {
@@ -138,8 +151,8 @@ inline std::vector<Problem> check(const boost::json::object& schema, const boost
   for (const auto& [name, prop] : props) {
     auto* v = config.if_contains(name);
     if (!v || v->is_null() || !prop.is_object()) continue;
-    if (v->is_string() && v->get_string().empty()) continue;  // optional "" = absent; required "" reported above
-    if (detail::blank(*v)) continue;
+    if (detail::blank(*v) && std::find_if(out.begin(), out.end(), [&](auto& p) { return p.field == name; }) != out.end())
+      continue;  // a blank required string is reported once
     if (auto why = detail::check_field(name, prop.get_object(), *v)) out.push_back({std::string(name), *why});
   }
   return out;
@@ -175,10 +188,9 @@ class Bound {
     if (auto* p = schema.if_contains("properties"); p && p->is_object()) props_ = p->get_object();
   }
 
-  /// The value given (not null, not "" for an optional field), else the schema's default, else nullptr.
+  /// The value given (not null), else the schema's default, else nullptr.
   const boost::json::value* get(std::string_view field) const {
-    if (auto* v = config_.if_contains(field); v && !v->is_null() && !(v->is_string() && v->get_string().empty()))
-      return v;
+    if (auto* v = config_.if_contains(field); v && !v->is_null()) return v;
     if (auto* p = props_.if_contains(field); p && p->is_object())
       if (auto* d = p->get_object().if_contains("default")) return d;
     return nullptr;
@@ -187,7 +199,7 @@ class Bound {
   /// True when the config itself gives the field (a default does not count).
   bool given(std::string_view field) const {
     auto* v = config_.if_contains(field);
-    return v && !v->is_null() && !(v->is_string() && v->get_string().empty());
+    return v && !v->is_null();
   }
   std::string string(std::string_view field, std::string fallback = {}) const {
     auto* v = get(field);
