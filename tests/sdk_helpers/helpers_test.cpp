@@ -150,6 +150,12 @@ TEST_CASE("parse_exact keeps numbers exact") {
   CHECK(r->at(0).as_double() == 1981.3000000000002);
   CHECK(cx::json::number_text(r->at(1)) == "0.1");
   CHECK_FALSE(cx::json::parse_exact("{\"a\": }"));
+  CHECK_FALSE(cx::json::parse_exact("{} x"));
+  auto powens = cx::json::parse_exact(R"({"a":-12.5,"b":1234.56,"d":1e-2,"f":[3.30]})");
+  CHECK(powens->at("a") == "-12.5");
+  CHECK(powens->at("b") == "1234.56");
+  CHECK(powens->at("d") == "1e-2");
+  CHECK(powens->at("f").at(0) == "3.30");
   CHECK(cx::json::decimal_text(&v->at("b")) == "-12");
 }
 

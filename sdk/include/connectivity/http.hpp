@@ -73,7 +73,8 @@ inline std::optional<int64_t> retry_after_ms(std::string_view value, int64_t now
 
 /// The CX status of an HTTP answer (sdk/README.md, "Errors and retries"):
 /// 2xx → CX_OK; 401, 403 → CX_ERR_AUTH; 404 → CX_ERR_NOT_FOUND; 429 → CX_ERR_RATE_LIMITED;
-/// 408, 421, 423, 425, 5xx → CX_ERR_UPSTREAM (retried); any other status → CX_ERR_INVALID_ARGUMENT.
+/// 408, 421, 423, 425, 5xx, and an unexpected 1xx or 3xx → CX_ERR_UPSTREAM (retried); any other
+/// 4xx → CX_ERR_INVALID_ARGUMENT.
 /// retry_after_ms is read from Retry-After on 429 and 503 (now_unix_ms: host().now_ms()).
 inline HttpClass classify(const HttpResponse& r, int64_t now_unix_ms) {
   const int s = r.status;
@@ -82,7 +83,7 @@ inline HttpClass classify(const HttpResponse& r, int64_t now_unix_ms) {
   if (s == 401 || s == 403) c.code = CX_ERR_AUTH;
   else if (s == 404) c.code = CX_ERR_NOT_FOUND;
   else if (s == 429) c.code = CX_ERR_RATE_LIMITED;
-  else if (s >= 500 || s == 408 || s == 421 || s == 423 || s == 425) c.code = CX_ERR_UPSTREAM;
+  else if (s >= 500 || s < 400 || s == 408 || s == 421 || s == 423 || s == 425) c.code = CX_ERR_UPSTREAM;
   else c.code = CX_ERR_INVALID_ARGUMENT;
   if (s == 429 || s == 503) c.retry_after_ms = retry_after_ms(r.header("retry-after"), now_unix_ms).value_or(0);
   return c;
@@ -140,7 +141,8 @@ inline boost::json::value json_of(const HttpResponse& r, const JsonCall& spec, i
   return std::move(*v);
 }
 
-/// host.http(req, &call) then json_of(): the one way to call a JSON endpoint.
+/// host.http(req, &call) then json_of(): the one way to call a JSON endpoint. now_ms is read
+/// from the host only for an error answer.
 inline boost::json::value call_json(const Host& host, const HttpRequest& req, const Call& call, const JsonCall& spec) {
   HttpResponse r = host.http(req, &call);
   return json_of(r, spec, r.ok() ? 0 : host.now_ms());
@@ -170,15 +172,34 @@ inline std::string with_query(std::string_view base, const Query& params) {
   return std::string(u.buffer());
 }
 
-/// The first value of query parameter `name` in `url`, percent-decoded; nullopt when absent or
-/// when url is not a URL reference.
+/// The first value of query parameter `name` in `url`, percent-decoded ('+' stays '+'); nullopt
+/// when absent or when url is not a URL reference.
 inline std::optional<std::string> query_param(std::string_view url, std::string_view name) {
   auto parsed = boost::urls::parse_uri_reference(url);
   if (!parsed) return std::nullopt;
-  auto params = parsed->params();
+  boost::urls::encoding_opts opts;
+  opts.space_as_plus = false;
+  auto params = parsed->params(opts);
   auto it = params.find(name);
   if (it == params.end()) return std::nullopt;
   return std::string((*it).value);
+}
+
+/// The path of an absolute URL as sent (still percent-encoded; "/" when empty), without query
+/// or fragment; nullopt when url is not an absolute URI (RFC 3986 §4.3).
+inline std::optional<std::string> url_path(std::string_view url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || !parsed->has_authority()) return std::nullopt;
+  std::string path(parsed->encoded_path());
+  return path.empty() ? std::string("/") : path;
+}
+
+/// "scheme://authority" of an absolute URL (as written, not normalised); nullopt when url is
+/// not an absolute URI with an authority.
+inline std::optional<std::string> url_origin(std::string_view url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || !parsed->has_authority()) return std::nullopt;
+  return std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_authority());
 }
 
 }  // namespace cx

@@ -81,6 +81,17 @@ inline std::optional<std::string> string_or_none(const boost::json::object& o, s
   if (!v || !v->is_string()) return std::nullopt;
   return std::string(v->get_string());
 }
+/// A non-empty string, else none (absent, null, "", or another type).
+inline std::optional<std::string> text_or_none(const boost::json::object& o, std::string_view field) {
+  auto* v = o.if_contains(field);
+  if (!v || !v->is_string() || v->get_string().empty()) return std::nullopt;
+  return std::string(v->get_string());
+}
+/// True when `field` is present and neither null nor false.
+inline bool truthy(const boost::json::object& o, std::string_view field) {
+  auto* v = o.if_contains(field);
+  return v && !v->is_null() && !(v->is_bool() && !v->get_bool());
+}
 inline const boost::json::object* object_or_null(const boost::json::object& o, std::string_view field) {
   auto* v = o.if_contains(field);
   return v && v->is_object() ? &v->get_object() : nullptr;
