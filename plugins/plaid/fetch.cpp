@@ -1,24 +1,23 @@
 #include "fetch.hpp"
 
-#include "json.hpp"
-
 #include <connectivity/connector.hpp>
+#include <connectivity/json.hpp>
 
 namespace cx::plaid {
 
 ConnectionScope connection_scope(const boost::json::object& request, std::string now) {
-  auto* from = json::opt_object(request, "fromPayload");
+  auto* from = json::object_or_null(request, "fromPayload");
   if (!from) throw cx::invalid("fromPayload", "fromPayload with the connection is required");
-  auto* conn = json::opt_object(*from, "connection");
+  auto* conn = json::object_or_null(*from, "connection");
   if (!conn) throw cx::invalid("fromPayload.connection", "fromPayload.connection is required");
-  auto* token = json::opt_object(*conn, "accessToken");
-  auto access = token ? json::opt_string(*token, "token") : std::nullopt;
+  auto* token = json::object_or_null(*conn, "accessToken");
+  auto access = token ? json::string_or_none(*token, "token") : std::nullopt;
   if (!access || access->empty())
     throw cx::invalid("fromPayload.connection.accessToken", "the connection has no access token");
   ConnectionScope s;
   s.access_token = *access;
-  s.ctx.connection_id = json::opt_string(*conn, "connectionID").value_or("");
-  if (auto* fu = json::opt_object(*from, "forwardedUser")) s.ctx.provider_user_id = json::opt_string(*fu, "providerUserID");
+  s.ctx.connection_id = json::string_or_none(*conn, "connectionID").value_or("");
+  if (auto* fu = json::object_or_null(*from, "forwardedUser")) s.ctx.provider_user_id = json::string_or_none(*fu, "providerUserID");
   s.ctx.now = std::move(now);
   if (auto* p = from->if_contains("fromPayload"); p && !p->is_null()) s.parent = p;
   return s;
@@ -26,7 +25,7 @@ ConnectionScope connection_scope(const boost::json::object& request, std::string
 
 namespace {
 boost::json::array accounts_of(const boost::json::object& resp) {
-  if (auto* a = json::opt_array(resp, "accounts")) return *a;
+  if (auto* a = json::array_or_null(resp, "accounts")) return *a;
   throw cx::Failure(CX_ERR_UPSTREAM, "plaid /accounts/get returned no accounts array");
 }
 }  // namespace
@@ -38,7 +37,7 @@ boost::json::object fetch_accounts(const Client& client, const ConnectionScope& 
   for (auto& a : accounts_of(resp))
     if (a.is_object()) {
       if (auto acc = map_account(a.get_object(), scope.ctx, skipped)) accounts.push_back(std::move(*acc));
-      auto id = json::opt_string(a.get_object(), "account_id");
+      auto id = json::string_or_none(a.get_object(), "account_id");
       if (snapshots && snapshots->put && id && !id->empty()) snapshots->put(*id, boost::json::serialize(a));
     }
   return boost::json::object{{"accounts", boost::json::value_from(accounts)},
@@ -50,19 +49,19 @@ boost::json::object fetch_balances(const Client& client, const ConnectionScope& 
                                    const cx::Call* call, const AccountSnapshots* snapshots) {
   std::vector<cx::Balance> balances;
   const boost::json::object* parent = scope.parent && scope.parent->is_object() ? &scope.parent->get_object() : nullptr;
-  const boost::json::object* raw = parent ? json::opt_object(*parent, "raw") : nullptr;
+  const boost::json::object* raw = parent ? json::object_or_null(*parent, "raw") : nullptr;
   std::optional<boost::json::value> latest;
-  if (auto ref = parent ? json::opt_string(*parent, "reference") : std::nullopt; ref && snapshots && snapshots->get)
+  if (auto ref = parent ? json::string_or_none(*parent, "reference") : std::nullopt; ref && snapshots && snapshots->get)
     if (auto text = snapshots->get(*ref))
-      if (auto v = json::parse(*text); v && v->is_object() && json::opt_object(v->get_object(), "balances")) {
+      if (auto v = json::parse_exact(*text, json::Numbers::rounded); v && v->is_object() && json::object_or_null(v->get_object(), "balances")) {
         latest = std::move(*v);
         raw = &latest->get_object();
       }
-  if (raw && json::opt_object(*raw, "balances")) {
+  if (raw && json::object_or_null(*raw, "balances")) {
     if (auto b = map_balance(*raw, scope.ctx, skipped)) balances.push_back(std::move(*b));
   } else {
     boost::json::object body{{"access_token", scope.access_token}};
-    if (auto ref = parent ? json::opt_string(*parent, "reference") : std::nullopt)
+    if (auto ref = parent ? json::string_or_none(*parent, "reference") : std::nullopt)
       body["options"] = boost::json::object{{"account_ids", boost::json::array{boost::json::value(*ref)}}};
     auto resp = client.post("/accounts/get", body, call);
     for (auto& a : accounts_of(resp))
@@ -83,8 +82,8 @@ boost::json::object fetch_payments(const Client& client, const ConnectionScope& 
                                    int64_t page_size, Skipped& skipped, const cx::Call* call) {
   std::string cursor, loop_start;
   if (state.is_object()) {
-    cursor = json::opt_string(state.get_object(), "cursor").value_or("");
-    loop_start = json::opt_string(state.get_object(), "loopStartCursor").value_or(cursor);
+    cursor = json::string_or_none(state.get_object(), "cursor").value_or("");
+    loop_start = json::string_or_none(state.get_object(), "loopStartCursor").value_or(cursor);
   }
   boost::json::object resp;
   for (int attempt = 0;; ++attempt) {
@@ -99,7 +98,7 @@ boost::json::object fetch_payments(const Client& client, const ConnectionScope& 
     }
   }
   auto* has_more_v = resp.if_contains("has_more");
-  auto next = json::opt_string(resp, "next_cursor");
+  auto next = json::string_or_none(resp, "next_cursor");
   if (!has_more_v || !has_more_v->is_bool() || !next)
     throw cx::Failure(CX_ERR_UPSTREAM, "plaid /transactions/sync response lacks has_more/next_cursor");
   bool has_more = has_more_v->get_bool();

@@ -1,9 +1,9 @@
 #include "fetch.hpp"
 
 #include "mapping.hpp"
-#include "precise_json.hpp"
-#include "url.hpp"
 
+#include <connectivity/http.hpp>
+#include <connectivity/json.hpp>
 #include <connectivity/model.hpp>
 
 #include <algorithm>
@@ -24,29 +24,29 @@ struct Context {
 
 Context context_of(const cx::Call& call) {
   auto& req = call.object();
-  auto* payload = object_member(req, "fromPayload");
+  auto* payload = cx::json::object_or_null(req, "fromPayload");
   if (!payload) throw cx::invalid("fromPayload", "Powens fetches need fromPayload with the PSU connection");
   Context ctx;
-  auto* user = object_member(*payload, "forwardedUser");
-  auto* connection = object_member(*payload, "connection");
+  auto* user = cx::json::object_or_null(*payload, "forwardedUser");
+  auto* connection = cx::json::object_or_null(*payload, "connection");
   if (user) {
-    ctx.owner.provider_user_id = string_member(*user, "providerUserID");
-    if (auto* tok = object_member(*user, "accessToken")) ctx.user_token = string_member(*tok, "token").value_or("");
+    ctx.owner.provider_user_id = cx::json::text_or_none(*user, "providerUserID");
+    if (auto* tok = cx::json::object_or_null(*user, "accessToken")) ctx.user_token = cx::json::text_or_none(*tok, "token").value_or("");
   }
   if (connection) {
-    ctx.owner.connection_id = string_member(*connection, "connectionID");
+    ctx.owner.connection_id = cx::json::text_or_none(*connection, "connectionID");
     if (ctx.user_token.empty())
-      if (auto* tok = object_member(*connection, "accessToken")) ctx.user_token = string_member(*tok, "token").value_or("");
+      if (auto* tok = cx::json::object_or_null(*connection, "accessToken")) ctx.user_token = cx::json::text_or_none(*tok, "token").value_or("");
   }
   if (!ctx.owner.connection_id) throw cx::invalid("fromPayload.connection.connectionID", "missing the Powens connection id");
   if (ctx.user_token.empty())
     throw cx::invalid("fromPayload.forwardedUser.accessToken", "missing the Powens user token of the PSU");
-  ctx.parent = object_member(*payload, "fromPayload");
+  ctx.parent = cx::json::object_or_null(*payload, "fromPayload");
   return ctx;
 }
 
 const json::object& parent_account(const Context& ctx, const char* op) {
-  if (!ctx.parent || !string_member(*ctx.parent, "reference"))
+  if (!ctx.parent || !cx::json::text_or_none(*ctx.parent, "reference"))
     throw cx::invalid("fromPayload.fromPayload", std::string(op) + " runs under fetch_accounts and needs its Account");
   return *ctx.parent;
 }
@@ -65,21 +65,21 @@ struct Watermark {
   std::optional<std::string> last_update, next, pass_max;
   static Watermark from(const cx::Call& call) {
     Watermark w;
-    if (auto* s = object_member(call.object(), "state")) {
-      w.last_update = string_member(*s, "lastUpdate");
-      w.next = string_member(*s, "next");
-      w.pass_max = string_member(*s, "passMaxUpdate");
+    if (auto* s = cx::json::object_or_null(call.object(), "state")) {
+      w.last_update = cx::json::text_or_none(*s, "lastUpdate");
+      w.next = cx::json::text_or_none(*s, "next");
+      w.pass_max = cx::json::text_or_none(*s, "passMaxUpdate");
     }
     return w;
   }
   void see(const json::object& tx) {
-    if (auto lu = string_member(tx, "last_update"); lu && (!pass_max || *lu > *pass_max)) pass_max = lu;
+    if (auto lu = cx::json::text_or_none(tx, "last_update"); lu && (!pass_max || *lu > *pass_max)) pass_max = lu;
   }
   /// The state after a page; hasMore while the page had a next link.
   json::object advance(const std::optional<std::string>& page_next) const {
     if (page_next) {
       int64_t offset = 0;
-      if (auto o = query_param(*page_next, "offset"))
+      if (auto o = cx::query_param(*page_next, "offset"))
         for (char c : *o)
           if (c >= '0' && c <= '9') offset = offset * 10 + (c - '0');
       return {{"lastUpdate", last_update ? json::value(*last_update) : json::value(nullptr)},
@@ -138,20 +138,20 @@ json::object fetch_balances(const cx::Call& call, const cx::Host& host) {
   Context ctx = context_of(call);
   auto& account = parent_account(ctx, "fetch_balances");
   std::vector<cx::Balance> balances;
-  auto* raw = object_member(account, "raw");
+  auto* raw = cx::json::object_or_null(account, "raw");
   std::string why = "the parent account has no Powens payload";
   if (raw)
     if (auto b = map_balance(*raw, ctx.owner, host.now_ms(), &why)) balances.push_back(std::move(*b));
   if (balances.empty())
-    host.warn("powens: no balance for account " + string_member(account, "reference").value_or("?") + ": " + why);
+    host.warn("powens: no balance for account " + cx::json::text_or_none(account, "reference").value_or("?") + ": " + why);
   return {{"balances", json::value_from(balances)}, {"newState", nullptr}, {"hasMore", false}};
 }
 
 json::object fetch_payments(const Client& client, const cx::Call& call, const cx::Host& host) {
   Context ctx = context_of(call);
   auto& account = parent_account(ctx, "fetch_payments");
-  std::string account_id = *string_member(account, "reference");
-  std::string asset = string_member(account, "defaultAsset").value_or("");
+  std::string account_id = *cx::json::text_or_none(account, "reference");
+  std::string asset = cx::json::text_or_none(account, "defaultAsset").value_or("");
   Page page = transactions_page(client, call, ctx, account_id);
   PaymentBatch batch;
   for (auto& t : page.transactions)
@@ -166,13 +166,13 @@ json::object fetch_payments(const Client& client, const cx::Call& call, const cx
 json::object fetch_external_accounts(const Client& client, const cx::Call& call, const cx::Host& host) {
   Context ctx = context_of(call);
   auto& account = parent_account(ctx, "fetch_external_accounts");
-  std::string account_id = *string_member(account, "reference");
+  std::string account_id = *cx::json::text_or_none(account, "reference");
   Page page = transactions_page(client, call, ctx, account_id);
   std::vector<cx::Account> externals;
   std::set<std::string> seen;
   int64_t now = host.now_ms();
   for (auto& t : page.transactions) {
-    if (!t.is_object() || truthy_member(t.get_object(), "deleted")) continue;
+    if (!t.is_object() || cx::json::truthy(t.get_object(), "deleted")) continue;
     if (auto ext = map_counterparty(t.get_object(), ctx.owner, now); ext && seen.insert(ext->reference).second)
       externals.push_back(std::move(*ext));
   }
