@@ -10,8 +10,7 @@ Config Config::parse(const boost::json::object& c) {
   cfg.client_id = bound.string("clientID");
   cfg.client_secret = bound.string("clientSecret");
   cfg.is_sandbox = bound.boolean("isSandbox");
-  cfg.base_url = bound.string("baseURL", cfg.is_sandbox ? kSandboxHost : kProductionHost);
-  while (!cfg.base_url.empty() && cfg.base_url.back() == '/') cfg.base_url.pop_back();
+  cfg.base_url = bound.base_url("baseURL", cfg.is_sandbox ? kSandboxHost : kProductionHost);
   if (bound.given("pollingPeriod")) cfg.polling_period = bound.string("pollingPeriod");
   return cfg;
 }

@@ -78,17 +78,13 @@ class PlaidConnector final : public cx::Connector {
 
   /// Plaid has no beneficiaries: always an empty page.
   boost::json::value fetch_external_accounts(const cx::Call&) override {
-    return boost::json::object{{"externalAccounts", boost::json::array{}}, {"newState", nullptr}, {"hasMore", false}};
+    return cx::ExternalAccountsPage{};
   }
 
   boost::json::value fetch_payments(const cx::Call& call) override {
     Skipped skipped;
-    const auto& req = call.object();
-    auto* state = req.if_contains("state");
-    int64_t page_size = 0;
-    if (auto* p = req.if_contains("pageSize"); p && p->is_int64()) page_size = p->get_int64();
-    auto out = plaid::fetch_payments(client_, connection_scope(req, now()), state ? *state : boost::json::value(nullptr),
-                                     page_size, skipped, &call);
+    auto out = plaid::fetch_payments(client_, connection_scope(call.object(), now()),
+                                     cx::FetchRequest::of(call, kSyncCount), skipped, &call);
     log_skipped(skipped);
     return out;
   }

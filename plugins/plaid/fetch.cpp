@@ -30,24 +30,25 @@ boost::json::array accounts_of(const boost::json::object& resp) {
 }
 }  // namespace
 
-boost::json::object fetch_accounts(const Client& client, const ConnectionScope& scope, Skipped& skipped,
+cx::AccountsPage fetch_accounts(const Client& client, const ConnectionScope& scope, Skipped& skipped,
                                    const cx::Call* call, const AccountSnapshots* snapshots) {
   auto resp = client.post("/accounts/get", boost::json::object{{"access_token", scope.access_token}}, call);
-  std::vector<cx::Account> accounts;
+  cx::AccountsPage page;
+  page.new_state = boost::json::object{};
   for (auto& a : accounts_of(resp))
     if (a.is_object()) {
-      if (auto acc = map_account(a.get_object(), scope.ctx, skipped)) accounts.push_back(std::move(*acc));
+      if (auto acc = map_account(a.get_object(), scope.ctx, skipped)) page.accounts.push_back(std::move(*acc));
       auto id = json::string_or_none(a.get_object(), "account_id");
       if (snapshots && snapshots->put && id && !id->empty()) snapshots->put(*id, boost::json::serialize(a));
     }
-  return boost::json::object{{"accounts", boost::json::value_from(accounts)},
-                             {"newState", boost::json::object{}},
-                             {"hasMore", false}};
+  return page;
 }
 
-boost::json::object fetch_balances(const Client& client, const ConnectionScope& scope, Skipped& skipped,
+cx::BalancesPage fetch_balances(const Client& client, const ConnectionScope& scope, Skipped& skipped,
                                    const cx::Call* call, const AccountSnapshots* snapshots) {
-  std::vector<cx::Balance> balances;
+  cx::BalancesPage page;
+  page.new_state = boost::json::object{};
+  auto& balances = page.balances;
   const boost::json::object* parent = scope.parent && scope.parent->is_object() ? &scope.parent->get_object() : nullptr;
   const boost::json::object* raw = parent ? json::object_or_null(*parent, "raw") : nullptr;
   std::optional<boost::json::value> latest;
@@ -68,26 +69,19 @@ boost::json::object fetch_balances(const Client& client, const ConnectionScope& 
       if (a.is_object())
         if (auto b = map_balance(a.get_object(), scope.ctx, skipped)) balances.push_back(std::move(*b));
   }
-  return boost::json::object{{"balances", boost::json::value_from(balances)},
-                             {"newState", boost::json::object{}},
-                             {"hasMore", false}};
+  return page;
 }
 
-int sync_count(int64_t page_size) {
-  if (page_size <= 0) return 100;
-  return static_cast<int>(page_size > 500 ? 500 : page_size);
-}
-
-boost::json::object fetch_payments(const Client& client, const ConnectionScope& scope, const boost::json::value& state,
-                                   int64_t page_size, Skipped& skipped, const cx::Call* call) {
+cx::PaymentsPage fetch_payments(const Client& client, const ConnectionScope& scope, const cx::FetchRequest& req,
+                                Skipped& skipped, const cx::Call* call) {
   std::string cursor, loop_start;
-  if (state.is_object()) {
-    cursor = json::string_or_none(state.get_object(), "cursor").value_or("");
-    loop_start = json::string_or_none(state.get_object(), "loopStartCursor").value_or(cursor);
+  if (auto* state = req.state_object()) {
+    cursor = json::string_or_none(*state, "cursor").value_or("");
+    loop_start = json::string_or_none(*state, "loopStartCursor").value_or(cursor);
   }
   boost::json::object resp;
   for (int attempt = 0;; ++attempt) {
-    boost::json::object body{{"access_token", scope.access_token}, {"count", sync_count(page_size)}};
+    boost::json::object body{{"access_token", scope.access_token}, {"count", static_cast<int64_t>(req.page_size)}};
     if (!cursor.empty()) body["cursor"] = cursor;
     try {
       resp = client.post("/transactions/sync", body, call);
@@ -104,11 +98,12 @@ boost::json::object fetch_payments(const Client& client, const ConnectionScope& 
   bool has_more = has_more_v->get_bool();
   SyncChanges changes = fold_sync_page(resp, scope.ctx, skipped);
   // Mid-loop (has_more) the loop's first cursor is kept; a finished loop starts the next one here.
-  boost::json::object new_state{{"cursor", *next}, {"loopStartCursor", has_more ? loop_start : *next}};
-  return boost::json::object{{"payments", boost::json::value_from(changes.payments)},
-                             {"paymentsToDelete", boost::json::value_from(changes.to_delete)},
-                             {"newState", std::move(new_state)},
-                             {"hasMore", has_more}};
+  cx::PaymentsPage page;
+  page.payments = std::move(changes.payments);
+  page.payments_to_delete = std::move(changes.to_delete);
+  page.new_state = boost::json::object{{"cursor", *next}, {"loopStartCursor", has_more ? loop_start : *next}};
+  page.has_more = has_more;
+  return page;
 }
 
 }  // namespace cx::plaid

@@ -72,3 +72,10 @@ TEST_CASE("config: Bound reads given values, else the schema's defaults") {
   CHECK(cfg.duration("pollingPeriod") == std::chrono::minutes(30));
   CHECK_FALSE(cfg.has("missing"));
 }
+
+TEST_CASE("config: base_url drops trailing slashes so paths join with one '/'") {
+  cx::config::Bound cfg(kSchema, json::object{{"apiKey", "k"}, {"endpoint", "https://a.example/api//"}}, "acme config");
+  CHECK(cfg.base_url("endpoint") == "https://a.example/api");
+  CHECK(cfg.base_url("missing", "https://b.example/") == "https://b.example");
+  CHECK(cx::config::without_trailing_slashes("https://h") == "https://h");
+}

@@ -78,6 +78,13 @@ inline bool is_base_url(std::string_view text) {
   return !port.empty() && r.ec == std::errc() && r.ptr == port.data() + port.size() && n <= 65535;
 }
 
+/// `url` without its trailing '/'s, so that base + "/path" never doubles a slash
+/// ("https://h/api/" → "https://h/api").
+inline std::string without_trailing_slashes(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
 namespace detail {
 inline bool blank(const boost::json::value& v) {
   return v.is_string() && v.get_string().find_first_not_of(" \t\r\n") == boost::json::string::npos;
@@ -212,6 +219,10 @@ class Bound {
   bool boolean(std::string_view field, bool fallback = false) const {
     auto* v = get(field);
     return v && v->is_bool() ? v->get_bool() : fallback;
+  }
+  /// A url-format field (else `fallback`) without trailing '/'s (without_trailing_slashes).
+  std::string base_url(std::string_view field, std::string fallback = {}) const {
+    return without_trailing_slashes(string(field, std::move(fallback)));
   }
   std::optional<std::chrono::nanoseconds> duration(std::string_view field) const {
     auto* v = get(field);

@@ -107,10 +107,11 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, cons
   jv = {{"balances", boost::json::value_from(p.balances)}, {"newState", p.new_state}, {"hasMore", p.has_more}};
 }
 inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const PaymentsPage& p) {
-  boost::json::object o{{"payments", boost::json::value_from(p.payments)}, {"newState", p.new_state},
-                        {"hasMore", p.has_more}};
-  if (!p.payments_to_delete.empty()) o["paymentsToDelete"] = boost::json::value_from(p.payments_to_delete);
-  jv = std::move(o);
+  // paymentsToDelete is always written (possibly []), so readers need no "absent" case.
+  jv = {{"payments", boost::json::value_from(p.payments)},
+        {"paymentsToDelete", boost::json::value_from(p.payments_to_delete)},
+        {"newState", p.new_state},
+        {"hasMore", p.has_more}};
 }
 
 inline AccountsPage::operator boost::json::value() const { return boost::json::value_from(*this); }
