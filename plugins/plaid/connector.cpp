@@ -63,7 +63,7 @@ class PlaidConnector final : public cx::Connector {
   boost::json::value fetch_accounts(const cx::Call& call) override {
     Skipped skipped;
     auto snapshots = account_snapshots();
-    auto out = plaid::fetch_accounts(client_, connection_scope(call.object(), now()), skipped, &call, &snapshots);
+    auto out = plaid::fetch_accounts(client_, connection_scope(call, now()), skipped, &call, &snapshots);
     log_skipped(skipped);
     return out;
   }
@@ -71,7 +71,7 @@ class PlaidConnector final : public cx::Connector {
   boost::json::value fetch_balances(const cx::Call& call) override {
     Skipped skipped;
     auto snapshots = account_snapshots();
-    auto out = plaid::fetch_balances(client_, connection_scope(call.object(), now()), skipped, &call, &snapshots);
+    auto out = plaid::fetch_balances(client_, connection_scope(call, now()), skipped, &call, &snapshots);
     log_skipped(skipped);
     return out;
   }
@@ -83,7 +83,7 @@ class PlaidConnector final : public cx::Connector {
 
   boost::json::value fetch_payments(const cx::Call& call) override {
     Skipped skipped;
-    auto out = plaid::fetch_payments(client_, connection_scope(call.object(), now()),
+    auto out = plaid::fetch_payments(client_, connection_scope(call, now()),
                                      cx::FetchRequest::of(call, kSyncCount), skipped, &call);
     log_skipped(skipped);
     return out;

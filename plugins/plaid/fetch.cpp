@@ -5,21 +5,16 @@
 
 namespace cx::plaid {
 
-ConnectionScope connection_scope(const boost::json::object& request, std::string now) {
-  auto* from = json::object_or_null(request, "fromPayload");
-  if (!from) throw cx::invalid("fromPayload", "fromPayload with the connection is required");
-  auto* conn = json::object_or_null(*from, "connection");
-  if (!conn) throw cx::invalid("fromPayload.connection", "fromPayload.connection is required");
-  auto* token = json::object_or_null(*conn, "accessToken");
-  auto access = token ? json::string_or_none(*token, "token") : std::nullopt;
-  if (!access || access->empty())
+ConnectionScope connection_scope(const cx::Call& call, std::string now) {
+  auto ob = cx::OpenBankingScope::of(call);
+  if (!ob.connection_token)
     throw cx::invalid("fromPayload.connection.accessToken", "the connection has no access token");
   ConnectionScope s;
-  s.access_token = *access;
-  s.ctx.connection_id = json::string_or_none(*conn, "connectionID").value_or("");
-  if (auto* fu = json::object_or_null(*from, "forwardedUser")) s.ctx.provider_user_id = json::string_or_none(*fu, "providerUserID");
+  s.access_token = *ob.connection_token;
+  s.ctx.connection_id = ob.connection_id.value_or("");
+  s.ctx.provider_user_id = ob.provider_user_id;
   s.ctx.now = std::move(now);
-  if (auto* p = from->if_contains("fromPayload"); p && !p->is_null()) s.parent = p;
+  s.parent = ob.parent;
   return s;
 }
 
@@ -49,7 +44,7 @@ cx::BalancesPage fetch_balances(const Client& client, const ConnectionScope& sco
   cx::BalancesPage page;
   page.new_state = boost::json::object{};
   auto& balances = page.balances;
-  const boost::json::object* parent = scope.parent && scope.parent->is_object() ? &scope.parent->get_object() : nullptr;
+  const boost::json::object* parent = scope.parent;
   const boost::json::object* raw = parent ? json::object_or_null(*parent, "raw") : nullptr;
   std::optional<boost::json::value> latest;
   if (auto ref = parent ? json::string_or_none(*parent, "reference") : std::nullopt; ref && snapshots && snapshots->get)

@@ -20,11 +20,12 @@ namespace cx::plaid {
 struct ConnectionScope {
   std::string access_token;
   MapContext ctx;                               ///< connection_id, provider_user_id, now
-  const boost::json::value* parent = nullptr;   ///< fromPayload.fromPayload (an Account for balances)
+  const boost::json::object* parent = nullptr;  ///< fromPayload.fromPayload (an Account for balances)
 };
 
-/// Reads the scope; throws CX_ERR_INVALID_ARGUMENT naming "fromPayload.connection…" when absent.
-ConnectionScope connection_scope(const boost::json::object& request, std::string now);
+/// Reads the scope (cx::OpenBankingScope); throws CX_ERR_INVALID_ARGUMENT naming
+/// "fromPayload.connection.accessToken" when the connection has no token.
+ConnectionScope connection_scope(const cx::Call& call, std::string now);
 
 /// The latest AccountBase of each account as /accounts/get returned it, kept by fetch_accounts
 /// (in the host's state service) for the fetch_balances that follow: the parent payload a host

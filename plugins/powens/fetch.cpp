@@ -23,25 +23,15 @@ struct Context {
 };
 
 Context context_of(const cx::Call& call) {
-  auto& req = call.object();
-  auto* payload = cx::json::object_or_null(req, "fromPayload");
-  if (!payload) throw cx::invalid("fromPayload", "Powens fetches need fromPayload with the PSU connection");
+  auto scope = cx::OpenBankingScope::of(call);
   Context ctx;
-  auto* user = cx::json::object_or_null(*payload, "forwardedUser");
-  auto* connection = cx::json::object_or_null(*payload, "connection");
-  if (user) {
-    ctx.owner.provider_user_id = cx::json::text_or_none(*user, "providerUserID");
-    if (auto* tok = cx::json::object_or_null(*user, "accessToken")) ctx.user_token = cx::json::text_or_none(*tok, "token").value_or("");
-  }
-  if (connection) {
-    ctx.owner.connection_id = cx::json::text_or_none(*connection, "connectionID");
-    if (ctx.user_token.empty())
-      if (auto* tok = cx::json::object_or_null(*connection, "accessToken")) ctx.user_token = cx::json::text_or_none(*tok, "token").value_or("");
-  }
+  ctx.owner.provider_user_id = scope.provider_user_id;
+  ctx.owner.connection_id = scope.connection_id;
+  ctx.user_token = scope.user_token.value_or(scope.connection_token.value_or(""));
   if (!ctx.owner.connection_id) throw cx::invalid("fromPayload.connection.connectionID", "missing the Powens connection id");
   if (ctx.user_token.empty())
     throw cx::invalid("fromPayload.forwardedUser.accessToken", "missing the Powens user token of the PSU");
-  ctx.parent = cx::json::object_or_null(*payload, "fromPayload");
+  ctx.parent = scope.parent;
   return ctx;
 }
 

@@ -194,6 +194,32 @@ TEST_CASE("FetchRequest clamps the page size and types the parent item") {
   CHECK_THROWS_AS(req2.parent<cx::Account>(), cx::Failure);
 }
 
+TEST_CASE("OpenBankingScope reads the connection of an open-banking fetch") {
+  cx_call raw{};
+  std::string body = R"({"fromPayload": {"psuID": "p1", "forwardedUser": {"providerUserID": "u1", "accessToken": {"token": "ut"}},
+    "connection": {"connectionID": "c1", "accessToken": {"token": ""}}, "fromPayload": {"reference": "acc-1"}}})";
+  raw.request_json = {body.data(), body.size()};
+  cx::Call call(&raw);
+  auto s = cx::OpenBankingScope::of(call);
+  CHECK(s.psu_id == "p1");
+  CHECK(s.provider_user_id == "u1");
+  CHECK(s.user_token == "ut");
+  CHECK(s.connection_id == "c1");
+  CHECK(s.connection_token == std::nullopt);  // empty is none
+  REQUIRE(s.parent);
+  CHECK(s.parent->at("reference") == "acc-1");
+  std::string none = R"({"fromPayload": null})";
+  raw.request_json = {none.data(), none.size()};
+  cx::Call call2(&raw);
+  try {
+    cx::OpenBankingScope::of(call2);
+    FAIL("no fromPayload was accepted");
+  } catch (const cx::Failure& f) {
+    CHECK(f.code() == CX_ERR_INVALID_ARGUMENT);
+    CHECK(f.field() == "fromPayload");
+  }
+}
+
 TEST_CASE("pages serialise to the op's response keys") {
   cx::AccountsPage a;
   cx::Account& acc = a.accounts.emplace_back();

@@ -10,6 +10,7 @@
 // The page structs name their fields, so a misspelt key ("hasmore", "new_state") does not compile.
 #pragma once
 
+#include <connectivity/json.hpp>
 #include <connectivity/model.hpp>
 
 #include <boost/json.hpp>
@@ -18,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace cx {
@@ -65,6 +67,40 @@ struct FetchRequest {
 
   /// The state when the host sent one (an object), else nullopt.
   const boost::json::object* state_object() const { return state.is_object() ? &state.get_object() : nullptr; }
+};
+
+/// The connection an open-banking fetch runs for, read from the request's fromPayload
+/// {"psuID", "forwardedUser": {providerUserID, accessToken: {token}}, "connection": {connectionID,
+/// accessToken: {token}}, "fromPayload": <parent item or null>} (sdk/OPS.md "Polling"). A part
+/// that is absent, null, empty or of another type is nullopt; the connector decides which it
+/// needs (cx::invalid naming the field). Pointers point into the call's request (valid during the op).
+struct OpenBankingScope {
+  std::optional<std::string> psu_id;
+  std::optional<std::string> provider_user_id;  ///< forwardedUser.providerUserID
+  std::optional<std::string> user_token;        ///< forwardedUser.accessToken.token
+  std::optional<std::string> connection_id;     ///< connection.connectionID
+  std::optional<std::string> connection_token;  ///< connection.accessToken.token
+  const boost::json::object* parent = nullptr;  ///< fromPayload.fromPayload when an object
+
+  /// Throws Failure(CX_ERR_INVALID_ARGUMENT, field "fromPayload") when fromPayload is not an object.
+  static OpenBankingScope of(const Call& call) {
+    auto* from = json::object_or_null(call.object(), "fromPayload");
+    if (!from) throw Failure(CX_ERR_INVALID_ARGUMENT, "this fetch needs fromPayload with the PSU connection", "fromPayload");
+    auto token_of = [](const boost::json::object* o) -> std::optional<std::string> {
+      auto* t = o ? json::object_or_null(*o, "accessToken") : nullptr;
+      return t ? json::text_or_none(*t, "token") : std::nullopt;
+    };
+    OpenBankingScope s;
+    s.psu_id = json::text_or_none(*from, "psuID");
+    auto* user = json::object_or_null(*from, "forwardedUser");
+    auto* connection = json::object_or_null(*from, "connection");
+    if (user) s.provider_user_id = json::text_or_none(*user, "providerUserID");
+    s.user_token = token_of(user);
+    if (connection) s.connection_id = json::text_or_none(*connection, "connectionID");
+    s.connection_token = token_of(connection);
+    s.parent = json::object_or_null(*from, "fromPayload");
+    return s;
+  }
 };
 
 /// One page of a polling op; the host stores the items and new_state in one transaction and
