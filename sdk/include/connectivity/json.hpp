@@ -190,13 +190,8 @@ inline std::optional<boost::json::value> parse_exact(std::string_view text, Numb
 /// The decimal text of a number kept by parse_exact (a numeric string) or of an integer;
 /// nullopt for doubles (precision already lost), null and other types. Does not check the
 /// string is a number: cx::money's parsers do.
-inline std::optional<std::string> decimal_text(const boost::json::value* v) {
-  if (!v) return std::nullopt;
-  if (v->is_string()) return std::string(v->get_string());
-  if (v->is_int64()) return std::to_string(v->get_int64());
-  if (v->is_uint64()) return std::to_string(v->get_uint64());
-  return std::nullopt;
-}
+/// (The same reading as id_text: a string as is, an integer in decimal.)
+inline std::optional<std::string> decimal_text(const boost::json::value* v) { return id_text(v); }
 
 /// Shortest decimal text that reads back as exactly `v` ("12.3" for 12.300000000000001), in
 /// plain notation (std::to_chars, chars_format::fixed); nullopt for NaN and infinities.
