@@ -33,14 +33,10 @@ std::vector<std::string> capability_names(uint64_t bits) {
 
 namespace {
 
+/// The declared JSON Schema type of a field ("string" when the schema names none).
 std::string data_type(const json::object& prop) {
   auto type = prop.if_contains("type");
-  std::string_view t = type && type->is_string() ? std::string_view(type->get_string()) : "string";
-  if (t == "integer" || t == "number") return "unsigned integer";
-  if (t == "boolean") return "boolean";
-  auto format = prop.if_contains("format");
-  if (format && format->is_string() && format->get_string() == "duration") return "duration ns";
-  return "string";
+  return type && type->is_string() ? std::string(type->get_string()) : "string";
 }
 
 std::string default_text(const json::value& v) {
@@ -67,13 +63,17 @@ json::object config_fields(std::string_view schema_json) {
         f["dataType"] = data_type(prop);
         f["required"] = std::find(required.begin(), required.end(), std::string(kv.key())) != required.end();
         if (auto d = prop.if_contains("default")) f["defaultValue"] = default_text(*d);
+        for (const char* k : {"format", "description", "enum", "minimum", "maximum"})
+          if (auto v = prop.if_contains(k)) f[k] = *v;
         fields[kv.key()] = std::move(f);
       }
     }
   }
-  fields["name"] = json::object{{"dataType", "string"}, {"required", true}};
+  fields["name"] = json::object{{"dataType", "string"}, {"required", true},
+                                {"description", "the connector's unique name, 3 to 500 characters"}};
   if (!fields.contains("pollingPeriod"))
-    fields["pollingPeriod"] = json::object{{"dataType", "duration ns"}, {"required", false}, {"defaultValue", "30m"}};
+    fields["pollingPeriod"] = json::object{{"dataType", "string"}, {"format", "duration"}, {"required", false},
+                                           {"defaultValue", "30m"}, {"description", "how often the tasks run"}};
   return fields;
 }
 

@@ -15,10 +15,12 @@ namespace cx::api {
 /// the provider and never listed (the official client only knows the reference's 14 values).
 std::vector<std::string> capability_names(uint64_t bits);
 
-/// GET /connectors/configs entry of one provider: {field: {dataType, required, defaultValue?}}
-/// from the plugin's config JSON Schema. dataType: "string", "unsigned integer", "boolean" or
-/// "duration ns" (string with format duration). `name` (required string) and `pollingPeriod`
-/// (duration, default "30m") are always present. A schema that is not valid JSON yields just those.
+/// GET /connectors/configs entry of one provider: {field: {dataType, required, defaultValue?,
+/// format?, description?, enum?, minimum?, maximum?}} from the plugin's config JSON Schema, as
+/// declared: dataType is the field's JSON type ("string", "integer", "number", "boolean"),
+/// format e.g. "duration" or "url" (connectivity/config.hpp). `name` (required string) and
+/// `pollingPeriod` (duration, default "30m") are always present. A schema that is not valid JSON
+/// yields just those.
 boost::json::object config_fields(std::string_view schema_json);
 
 }  // namespace cx::api

@@ -78,6 +78,7 @@ std::string Engine::install(const std::string& provider_raw, const boost::json::
   const std::string provider = lower(provider_raw);
   if (!runtime_.registry().find(provider)) throw validation("provider " + provider_raw + " is not available on this server");
   auto config = runtime_.normalize_config(body);
+  runtime_.check_config(provider, config);
   ids::ConnectorID cid{provider, util::uuid_v4()};
   store::ConnectorRecord rec;
   rec.id = ids::encode(cid);
@@ -106,6 +107,7 @@ std::string Engine::install(const std::string& provider_raw, const boost::json::
 void Engine::update_config(const std::string& connector_id, const boost::json::object& body) {
   auto current = runtime_.require(connector_id);
   auto config = runtime_.normalize_config(body);
+  runtime_.check_config(current.record.provider, config);
   auto instance = runtime_.instantiate(connector_id, current.record.provider, config);
   current.record.config = config;
   current.record.name = std::string(config.at("name").as_string());

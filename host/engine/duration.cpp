@@ -1,39 +1,14 @@
 #include "host/engine/duration.hpp"
 
-#include <cmath>
+#include <connectivity/duration.hpp>
 
 namespace cx::engine {
 
 std::optional<int64_t> parse_duration_ms(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  if (s == "0") return 0;
-  double total_ns = 0;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t start = i;
-    while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
-    if (start == i) return std::nullopt;
-    double value;
-    try {
-      value = std::stod(std::string(s.substr(start, i - start)));
-    } catch (...) {
-      return std::nullopt;
-    }
-    size_t ustart = i;
-    while (i < s.size() && !((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
-    std::string_view unit = s.substr(ustart, i - ustart);
-    double scale;
-    if (unit == "ns") scale = 1;
-    else if (unit == "us" || unit == "\xC2\xB5s") scale = 1e3;
-    else if (unit == "ms") scale = 1e6;
-    else if (unit == "s") scale = 1e9;
-    else if (unit == "m") scale = 60e9;
-    else if (unit == "h") scale = 3600e9;
-    else return std::nullopt;
-    total_ns += value * scale;
-  }
-  if (!std::isfinite(total_ns) || total_ns > 9.2e18) return std::nullopt;
-  return static_cast<int64_t>(total_ns / 1e6);
+  // The SDK's parser: plugins (config format "duration") and the host read one grammar.
+  auto d = cx::parse_go_duration(s);
+  if (!d || d->count() < 0) return std::nullopt;
+  return d->count() / 1000000;
 }
 
 std::string format_duration(int64_t ms) {

@@ -5,6 +5,8 @@
 #include "host/engine/internal.hpp"
 #include "host/util/log.hpp"
 
+#include <connectivity/config.hpp>
+
 #include <algorithm>
 #include <mutex>
 
@@ -74,6 +76,21 @@ boost::json::object Runtime::normalize_config(const boost::json::object& body) c
   }
   cfg["pollingPeriod"] = format_duration(period);
   return cfg;
+}
+
+void Runtime::check_config(const std::string& provider, const boost::json::object& config) const {
+  auto lib = registry_.find(provider);
+  if (!lib) throw validation("provider " + provider + " is not available on this server");
+  const char* schema = lib->descriptor().config_schema_json;
+  if (!schema || !*schema) return;
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(schema, ec);
+  if (ec || !parsed.is_object()) return;  // the loader checked it parses; nothing to apply otherwise
+  auto problems = cx::config::check(parsed.get_object(), config);
+  if (problems.empty()) return;
+  std::string message;
+  for (const auto& p : problems) message += (message.empty() ? "" : "; ") + p.message;
+  throw validation(message);
 }
 
 std::shared_ptr<plugin::ConnectorInstance> Runtime::instantiate(const std::string& connector_id,

@@ -38,6 +38,12 @@ class Runtime {
   /// Throws EngineError VALIDATION naming the field.
   boost::json::object normalize_config(const boost::json::object& body) const;
 
+  /// Checks a normalized config against the provider plugin's config schema (required, type,
+  /// format, enum, minimum/maximum; connectivity/config.hpp, the rules the SDK gives plugins),
+  /// before any instance is created. Throws EngineError VALIDATION (400) whose message names
+  /// every bad field, the first one first; 400 when the provider is not loaded.
+  void check_config(const std::string& provider, const boost::json::object& config) const;
+
   /// A new instance for a connector; the plugin validates its own fields (EngineError 400 with
   /// the plugin's message on refusal; 400 when the provider is not loaded).
   std::shared_ptr<plugin::ConnectorInstance> instantiate(const std::string& connector_id, const std::string& provider,

@@ -6,18 +6,17 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
 
 namespace cx::generic {
 
-/// JSON Schema of the config accepted by create() (the host validates name/pollingPeriod).
+/// JSON Schema of the config accepted by create(); the host checks it before create() too.
 inline constexpr const char kConfigSchema[] = R"({
   "type": "object",
   "required": ["apiKey", "endpoint"],
   "properties": {
     "apiKey": {"type": "string", "description": "sent as Authorization: Bearer <apiKey>"},
-    "endpoint": {"type": "string", "description": "base URL of the service, http(s)://host[:port][/prefix]"},
-    "pollingPeriod": {"type": "string", "format": "duration", "default": "30m"}
+    "endpoint": {"type": "string", "format": "url", "description": "base URL of the service, http(s)://host[:port][/prefix]"},
+    "pollingPeriod": {"type": "string", "format": "duration", "default": "30m", "description": "how often the tasks run"}
   }
 })";
 
@@ -28,16 +27,9 @@ struct Config {
   std::optional<std::string> polling_period; ///< Go-style duration ("2m"), when given
 };
 
-/// Validates the stored connector config. Unknown fields (name, provider, …) are ignored.
-/// Throws cx::Failure(CX_ERR_INVALID_ARGUMENT) whose message lists every missing or invalid
-/// field and whose "field" is the first of them (OPS.md, "Config").
+/// Validates the stored connector config against kConfigSchema (cx::config). Unknown fields
+/// (name, provider, …) are ignored. Throws cx::Failure(CX_ERR_INVALID_ARGUMENT) whose message
+/// lists every missing or invalid field and whose "field" is the first of them.
 Config parse_config(const boost::json::object& config);
-
-/// True for an http(s) URL with a host and no query, fragment or whitespace.
-bool is_valid_endpoint(std::string_view url);
-
-/// True for a positive Go-style duration: one or more <number><unit> with unit in
-/// ns, us, µs, ms, s, m, h ("2m", "1h30m", "1.5s").
-bool is_valid_duration(std::string_view text);
 
 }  // namespace cx::generic

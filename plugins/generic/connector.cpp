@@ -7,7 +7,10 @@
 #include "watermark.hpp"
 
 #include <connectivity/connector.hpp>
+#include <connectivity/http.hpp>
+#include <connectivity/json.hpp>
 #include <connectivity/model.hpp>
+#include <connectivity/pages.hpp>
 #include <connectivity/time.hpp>
 
 #include <algorithm>
@@ -23,33 +26,13 @@ struct ListSpec {
   const char* from_param;  ///< watermark query parameter
   const char* ts_field;    ///< the timestamp the list is sorted and filtered by
   const char* noun;        ///< for log lines
-  const char* out_key;     ///< response key (OPS.md "Polling")
 };
 
-constexpr ListSpec kAccounts{"/accounts", "createdAt:asc", "createdAtFrom", "createdAt", "account", "accounts"};
-constexpr ListSpec kBeneficiaries{"/beneficiaries", "createdAt:asc", "createdAtFrom", "createdAt", "beneficiary",
-                                  "externalAccounts"};
-constexpr ListSpec kTransactions{"/transactions", "updatedAt:asc", "updatedAtFrom", "updatedAt", "transaction",
-                                 "payments"};
+constexpr ListSpec kAccounts{"/accounts", "createdAt:asc", "createdAtFrom", "createdAt", "account"};
+constexpr ListSpec kBeneficiaries{"/beneficiaries", "createdAt:asc", "createdAtFrom", "createdAt", "beneficiary"};
+constexpr ListSpec kTransactions{"/transactions", "updatedAt:asc", "updatedAtFrom", "updatedAt", "transaction"};
 
-constexpr int64_t kDefaultPageSize = 100;  // the API's default (OpenAPI `PageSize`)
-constexpr int64_t kMaxPageSize = 1000;
-
-const boost::json::value& member(const boost::json::object& o, const char* key) {
-  static const boost::json::value null;
-  auto* v = o.if_contains(key);
-  return v ? *v : null;
-}
-
-/// The request's pageSize, clamped to [1, kMaxPageSize]; kDefaultPageSize when absent.
-size_t page_size_of(const boost::json::object& request) {
-  const auto& v = member(request, "pageSize");
-  if (!v.is_number()) return kDefaultPageSize;
-  boost::system::error_code ec;
-  int64_t n = v.to_number<int64_t>(ec);
-  if (ec || n < 1) return kDefaultPageSize;
-  return static_cast<size_t>(std::min(n, kMaxPageSize));
-}
+constexpr PageSizeLimits kPageSizes{100, 1000};  // the API's default (OpenAPI `PageSize`) and our cap
 
 boost::json::object task(const char* type, const char* name, boost::json::array next = {}) {
   return {{"taskType", type}, {"name", name}, {"periodically", true}, {"nextTasks", std::move(next)}};
@@ -75,29 +58,30 @@ class GenericConnector final : public Connector {
   }
 
   boost::json::value fetch_accounts(const Call& call) override {
-    return fetch_list(call, kAccounts, [](const boost::json::object& o) { return boost::json::value_from(map_account(o)); });
+    AccountsPage page;
+    fetch_list(call, kAccounts, page, page.accounts, map_account);
+    return page;
   }
 
   boost::json::value fetch_external_accounts(const Call& call) override {
-    return fetch_list(call, kBeneficiaries,
-                      [](const boost::json::object& o) { return boost::json::value_from(map_beneficiary(o)); });
+    ExternalAccountsPage page;
+    fetch_list(call, kBeneficiaries, page, page.external_accounts, map_beneficiary);
+    return page;
   }
 
   boost::json::value fetch_payments(const Call& call) override {
-    boost::json::object out = fetch_list(
-        call, kTransactions, [](const boost::json::object& o) { return boost::json::value_from(map_transaction(o)); });
-    out["paymentsToDelete"] = boost::json::array{};
-    return out;
+    PaymentsPage page;
+    fetch_list(call, kTransactions, page, page.payments, map_transaction);
+    return page;
   }
 
   /// GET /accounts/{reference}/balances for the account in fromPayload; one page, no state.
   boost::json::value fetch_balances(const Call& call) override {
-    const auto& req = call.object();
-    const auto& payload = member(req, "fromPayload");
-    const auto* ref = payload.is_object() ? payload.get_object().if_contains("reference") : nullptr;
-    if (!ref || !ref->is_string() || ref->get_string().empty())
+    const auto req = FetchRequest::of(call, kPageSizes);
+    const Account parent = req.parent<Account>();
+    if (parent.reference.empty())
       throw invalid("fromPayload", "fetch_balances needs fromPayload = the account (with its reference)");
-    const std::string account(ref->get_string());
+    const std::string& account = parent.reference;
     const std::string path = "/accounts/" + percent_encode(account) + "/balances";
 
     boost::json::value body = client_.get(path, {}, call);
@@ -106,46 +90,35 @@ class GenericConnector final : public Connector {
                                          std::string(body.is_array() ? "an array" : "a non-object") +
                                          " instead of a Balances object");
     const auto& o = body.get_object();
-    boost::json::array balances;
-    auto respond = [&] {
-      return boost::json::object{{"balances", std::move(balances)},
-                                 {"newState", member(req, "state").is_null() ? boost::json::value(boost::json::object{})
-                                                                             : member(req, "state")},
-                                 {"hasMore", false}};
-    };
+    BalancesPage page;
+    page.new_state = req.state.is_null() ? boost::json::value(boost::json::object{}) : req.state;
     if (auto* id = o.if_contains("accountID"); id && id->is_string() && id->get_string() != account)
       host().warn("generic: GET " + path + " answered for accountID \"" + std::string(id->get_string()) +
                   "\"; balances are stored under the requested account \"" + account + "\"");
-    std::string at;
     try {
-      at = time::format_rfc3339(timestamp_ms(o, "at"));
+      const std::string at = time::format_rfc3339(timestamp_ms(o, "at"));
+      for (const auto& entry : json::required_array(o, "balances")) {
+        try {
+          if (!entry.is_object()) throw BadItem("the entry is not an object");
+          page.balances.push_back(map_balance(entry.get_object(), account, at));
+        } catch (const BadItem& e) {
+          host().warn("generic: rejected a balance of account \"" + account + "\": " + e.what());
+        }
+      }
     } catch (const BadItem& e) {
       host().warn("generic: rejected the balances of account \"" + account + "\": " + e.what());
-      return respond();
     }
-    const auto& list = member(o, "balances");
-    if (!list.is_array()) {
-      host().warn("generic: rejected the balances of account \"" + account + "\": balances is not an array");
-      return respond();
-    }
-    for (const auto& entry : list.get_array()) {
-      try {
-        if (!entry.is_object()) throw BadItem("the entry is not an object");
-        balances.push_back(boost::json::value_from(map_balance(entry.get_object(), account, at)));
-      } catch (const BadItem& e) {
-        host().warn("generic: rejected a balance of account \"" + account + "\": " + e.what());
-      }
-    }
-    return respond();
+    return page;
   }
 
  private:
-  /// One page of a list: fetch, decide what is new (watermark.hpp), map what is delivered.
-  template <class MapFn>
-  boost::json::object fetch_list(const Call& call, const ListSpec& spec, MapFn map) const {
-    const auto& req = call.object();
-    const size_t page_size = page_size_of(req);
-    const Cursor cursor = Cursor::from_json(member(req, "state"));
+  /// One page of a list: fetch, decide what is new (watermark.hpp), map what is delivered into
+  /// `items`, and set the page's newState and hasMore.
+  template <class Page, class Item, class MapFn>
+  void fetch_list(const Call& call, const ListSpec& spec, Page& page, std::vector<Item>& items, MapFn map) const {
+    const auto req = FetchRequest::of(call, kPageSizes);
+    const size_t page_size = req.page_size;
+    const Cursor cursor = Cursor::from_json(req.state);
 
     Query query{{"page", std::to_string(cursor.page)},
                 {"pageSize", std::to_string(page_size)},
@@ -156,7 +129,7 @@ class GenericConnector final : public Connector {
     if (!body.is_array())
       throw Failure(CX_ERR_UPSTREAM, std::string("generic service answered GET ") + spec.path +
                                          " with a non-array body; the API returns a bare JSON array");
-    const auto& items = body.get_array();
+    const auto& received = body.get_array();
 
     auto reject = [&](const boost::json::value& item, const std::string& why) {
       host().warn(std::string("generic: rejected ") + spec.noun + " \"" + id_for_log(item) + "\" (GET " + spec.path +
@@ -164,30 +137,27 @@ class GenericConnector final : public Connector {
     };
 
     std::vector<Row> rows;
-    rows.reserve(items.size());
-    for (size_t i = 0; i < items.size(); ++i) {
+    rows.reserve(received.size());
+    for (size_t i = 0; i < received.size(); ++i) {
       try {
-        if (!items[i].is_object()) throw BadItem("the item is not an object");
-        const auto& o = items[i].get_object();
-        const auto* id = o.if_contains("id");
-        if (!id || !id->is_string() || id->get_string().empty()) throw BadItem("id is missing or not a string");
-        rows.push_back(Row{std::string(id->get_string()), timestamp_ms(o, spec.ts_field), i});
+        if (!received[i].is_object()) throw BadItem("the item is not an object");
+        const auto& o = received[i].get_object();
+        rows.push_back(Row{json::required_string(o, "id"), timestamp_ms(o, spec.ts_field), i});
       } catch (const BadItem& e) {
-        reject(items[i], e.what());
+        reject(received[i], e.what());
       }
     }
 
-    Step next = step(cursor, std::move(rows), items.size(), page_size);
-    boost::json::array out;
+    Step next = step(cursor, std::move(rows), received.size(), page_size);
     for (size_t index : next.deliver) {
       try {
-        out.push_back(map(items[index].get_object()));
+        items.push_back(map(received[index].get_object()));
       } catch (const BadItem& e) {
-        reject(items[index], e.what());
+        reject(received[index], e.what());
       }
     }
-    return boost::json::object{{spec.out_key, std::move(out)}, {"newState", next.next.to_json()},
-                               {"hasMore", next.has_more}};
+    page.new_state = next.next.to_json();
+    page.has_more = next.has_more;
   }
 
   Client client_;

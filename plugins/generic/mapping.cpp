@@ -8,28 +8,9 @@
 namespace cx::generic {
 namespace {
 
-std::string quoted(const boost::json::value& v) {
-  std::string s = boost::json::serialize(v);
-  return s.size() > 80 ? s.substr(0, 80) + "…" : s;
-}
-
-/// A required non-empty string field.
-std::string required_string(const boost::json::object& item, const char* field) {
-  auto* v = item.if_contains(field);
-  if (!v || v->is_null()) throw BadItem(std::string(field) + " is missing");
-  if (!v->is_string()) throw BadItem(std::string(field) + " " + quoted(*v) + " is not a string");
-  if (v->get_string().empty()) throw BadItem(std::string(field) + " is empty");
-  return std::string(v->get_string());
-}
-
-/// An optional string field: absent, null and "" all mean none.
-std::optional<std::string> optional_string(const boost::json::object& item, const char* field) {
-  auto* v = item.if_contains(field);
-  if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_string()) throw BadItem(std::string(field) + " " + quoted(*v) + " is not a string");
-  if (v->get_string().empty()) return std::nullopt;
-  return std::string(v->get_string());
-}
+using json::optional_string;
+using json::quoted;
+using json::required_string;
 
 /// metadata: an object of strings, or null/absent. Non-string values are kept as their JSON text.
 Metadata map_metadata(const boost::json::object& item) {

@@ -6,22 +6,18 @@
 // the offending field; the caller logs it and keeps the rest of the page.
 #pragma once
 
+#include <connectivity/json.hpp>
 #include <connectivity/model.hpp>
 
 #include <boost/json.hpp>
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace cx::generic {
 
-/// One item the connector refuses to store, with the reason.
-class BadItem : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using cx::BadItem;  // one item the connector refuses to store, with the reason (connectivity/json.hpp)
 
 /// Account ← Account {id, accountName, createdAt, metadata?}: reference=id, name=accountName,
 /// createdAt normalised to UTC, metadata passed through, raw = the item. No defaultAsset (the

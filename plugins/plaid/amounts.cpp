@@ -1,14 +1,13 @@
 #include "amounts.hpp"
 
-#include "json.hpp"
-
+#include <connectivity/json.hpp>
 #include <connectivity/money.hpp>
 
 namespace cx::plaid {
 
 std::optional<Currency> currency_of(const boost::json::object& obj, std::string* reason) {
-  auto iso = json::opt_string(obj, "iso_currency_code");
-  auto unofficial = json::opt_string(obj, "unofficial_currency_code");
+  auto iso = json::string_or_none(obj, "iso_currency_code");
+  auto unofficial = json::string_or_none(obj, "unofficial_currency_code");
   std::string code = iso ? *iso : unofficial ? *unofficial : std::string{};
   if (code.empty()) {
     if (reason) *reason = "no iso_currency_code nor unofficial_currency_code";

@@ -1,40 +1,26 @@
 #include "client.hpp"
 
-#include "json.hpp"
-
-#include <charconv>
+#include <connectivity/http.hpp>
+#include <connectivity/json.hpp>
 
 namespace cx::plaid {
 
-PlaidError classify_error(int status, std::string_view body, std::string_view retry_after) {
+PlaidError classify_error(const cx::HttpResponse& resp, int64_t now_ms) {
   std::string type, code, message;
-  if (auto v = json::parse(body); v && v->is_object()) {
+  if (auto v = json::parse_exact(resp.body); v && v->is_object()) {
     auto& o = v->get_object();
-    type = json::opt_string(o, "error_type").value_or("");
-    code = json::opt_string(o, "error_code").value_or("");
-    message = json::opt_string(o, "error_message").value_or("");
+    type = json::string_or_none(o, "error_type").value_or("");
+    code = json::string_or_none(o, "error_code").value_or("");
+    message = json::string_or_none(o, "error_message").value_or("");
   }
-  int64_t retry_ms = 0;
-  if (!retry_after.empty()) {
-    int64_t secs = 0;
-    auto r = std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), secs);
-    if (r.ec == std::errc() && secs > 0) retry_ms = secs * 1000;
-  }
-  int32_t cx_code;
-  if (status == 429 || type == "RATE_LIMIT_EXCEEDED")
-    cx_code = CX_ERR_RATE_LIMITED;
-  else if (status == 408 || status >= 500)
-    cx_code = CX_ERR_UPSTREAM;
-  else if (status == 401 || status == 403 || code == "INVALID_API_KEYS")
-    cx_code = CX_ERR_AUTH;
-  else if (status == 404)
-    cx_code = CX_ERR_NOT_FOUND;
-  else
-    cx_code = CX_ERR_INVALID_ARGUMENT;
-  std::string text = "plaid " + std::to_string(status);
+  HttpClass c = classify(resp, now_ms);
+  // Plaid names two classes in the body whatever the status (plaid-openapi PlaidError).
+  if (type == "RATE_LIMIT_EXCEEDED") c.code = CX_ERR_RATE_LIMITED;
+  else if (code == "INVALID_API_KEYS" && c.code != CX_ERR_UPSTREAM && c.code != CX_ERR_RATE_LIMITED) c.code = CX_ERR_AUTH;
+  std::string text = "plaid " + std::to_string(resp.status);
   if (!type.empty() || !code.empty()) text += " " + type + "/" + code;
   text += ": " + (message.empty() ? std::string("no error message") : message);
-  return PlaidError(cx_code, std::move(text), status, std::move(type), std::move(code), retry_ms);
+  return PlaidError(c.code, std::move(text), resp.status, std::move(type), std::move(code), c.retry_after_ms);
 }
 
 boost::json::object Client::post(std::string_view path, const boost::json::object& body, const cx::Call* call) const {
@@ -49,11 +35,12 @@ boost::json::object Client::post(std::string_view path, const boost::json::objec
   req.body = boost::json::serialize(body);
   req.timeout_ms = kRequestTimeoutMs;
   cx::HttpResponse resp = host_.http(req, call);
-  if (!resp.ok()) throw classify_error(resp.status, resp.body, resp.header("retry-after"));
-  auto parsed = json::parse(resp.body);
-  if (!parsed || !parsed->is_object())
-    throw cx::Failure(CX_ERR_UPSTREAM, "plaid " + std::string(path) + ": response is not a JSON object");
-  return std::move(parsed->get_object());
+  if (!resp.ok()) throw classify_error(resp, host_.now_ms());
+  JsonCall spec;
+  spec.what = "plaid " + std::string(path);
+  spec.shape = Shape::object;
+  spec.exact = json::Numbers::rounded;  // Plaid amounts are doubles: read them correctly rounded
+  return std::move(json_of(resp, spec, 0).get_object());
 }
 
 }  // namespace cx::plaid

@@ -19,10 +19,9 @@ inline constexpr const char* kPlaidVersion = "2020-09-14";
 /// Per-request timeout, ms (Formance's Plaid client uses 10 s).
 inline constexpr int64_t kRequestTimeoutMs = 10000;
 
-/// A non-2xx Plaid answer, classified into a CX status:
-/// 429 -> RATE_LIMITED; 408 and 5xx -> UPSTREAM; INVALID_API_KEYS, 401, 403 -> AUTH;
-/// 404 -> NOT_FOUND; any other 4xx -> INVALID_ARGUMENT. The message carries Plaid's
-/// error_type/error_code and error_message.
+/// A non-2xx Plaid answer, classified by cx::classify (connectivity/http.hpp), and also
+/// RATE_LIMIT_EXCEEDED -> RATE_LIMITED and INVALID_API_KEYS -> AUTH whatever the status. The
+/// message carries Plaid's error_type/error_code and error_message.
 class PlaidError : public cx::Failure {
  public:
   PlaidError(int32_t code, std::string message, int http_status, std::string error_type, std::string error_code,
@@ -41,8 +40,8 @@ class PlaidError : public cx::Failure {
   std::string error_code_;
 };
 
-/// Builds the PlaidError for one non-2xx response (status, body, Retry-After header in seconds).
-PlaidError classify_error(int status, std::string_view body, std::string_view retry_after);
+/// Builds the PlaidError for one non-2xx response; now_ms (UTC) dates a Retry-After HTTP-date.
+PlaidError classify_error(const cx::HttpResponse& resp, int64_t now_ms);
 
 class Client {
  public:

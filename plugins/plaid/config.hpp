@@ -23,18 +23,16 @@ struct Config {
   static Config parse(const boost::json::object& config);
 };
 
-/// True for a Go time.Duration text made of number+unit pairs ("30m", "1h30m", "1.5h", "45s").
-bool is_duration(const std::string& text);
-
-/// JSON Schema of the config, for cx_connector.config_schema_json.
+/// JSON Schema of the config, for cx_connector.config_schema_json; Config::parse and the host
+/// check a config against it (connectivity/config.hpp).
 inline constexpr const char* kConfigSchema = R"({
   "type": "object",
   "properties": {
-    "clientID": {"type": "string"},
-    "clientSecret": {"type": "string"},
-    "isSandbox": {"type": "boolean", "default": false},
-    "baseURL": {"type": "string"},
-    "pollingPeriod": {"type": "string", "format": "duration", "default": "30m"}
+    "clientID": {"type": "string", "description": "Plaid client_id, sent as PLAID-CLIENT-ID"},
+    "clientSecret": {"type": "string", "description": "Plaid secret of the environment, sent as PLAID-SECRET"},
+    "isSandbox": {"type": "boolean", "default": false, "description": "call sandbox.plaid.com instead of production.plaid.com"},
+    "baseURL": {"type": "string", "format": "url", "description": "API root overriding isSandbox, e.g. a test double"},
+    "pollingPeriod": {"type": "string", "format": "duration", "default": "30m", "description": "how often the tasks run"}
   },
   "required": ["clientID", "clientSecret"],
   "x-cx-egress-hosts": ["sandbox.plaid.com:443", "production.plaid.com:443"]

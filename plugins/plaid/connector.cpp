@@ -1,9 +1,9 @@
 // plaid/connector.cpp — the Plaid connector: wires each op of sdk/OPS.md to the modules of this
 // folder and registers the plugin as "plaid".
 #include "client.hpp"
+
 #include "config.hpp"
 #include "fetch.hpp"
-#include "json.hpp"
 #include "key_cache.hpp"
 #include "link.hpp"
 #include "mapping.hpp"
@@ -11,7 +11,8 @@
 #include "verify.hpp"
 
 #include <connectivity/connector.hpp>
-#include <connectivity/time.hpp>
+#include <connectivity/crypto.hpp>
+#include <connectivity/json.hpp>
 #include <connectivity/model.hpp>
 #include <connectivity/time.hpp>
 
@@ -32,20 +33,20 @@ class PlaidConnector final : public cx::Connector {
   }
 
   boost::json::value verify_webhook(const cx::Call& call) override {
-    auto* webhook = json::opt_object(call.object(), "webhook");
+    auto* webhook = json::object_or_null(call.object(), "webhook");
     if (!webhook) throw cx::Failure(CX_ERR_AUTH, "webhook refused: no webhook in the request");
     std::string jwt = verification_header(*webhook);
-    std::string body = json::opt_string(*webhook, "body").value_or("");
+    std::string body = json::string_or_none(*webhook, "body").value_or("");
     int64_t iat = verify_webhook_jwt(jwt, body, host().now_ms(),
                                      [&](const std::string& kid) { return webhook_key(client_, host(), kid, &call); });
     return boost::json::object{{"signedAt", cx::time::format_rfc3339(iat * 1000)}};
   }
 
   boost::json::value translate_webhook(const cx::Call& call) override {
-    auto* webhook = json::opt_object(call.object(), "webhook");
+    auto* webhook = json::object_or_null(call.object(), "webhook");
     if (!webhook) throw cx::invalid("webhook", "webhook is required");
     std::string attempt;
-    if (auto* q = json::opt_object(*webhook, "queryValues"))
+    if (auto* q = json::object_or_null(*webhook, "queryValues"))
       if (auto* v = q->if_contains("attemptID")) {
         if (v->is_string()) attempt = std::string(v->get_string());
         else if (v->is_array() && !v->get_array().empty() && v->get_array()[0].is_string())
@@ -56,13 +57,13 @@ class PlaidConnector final : public cx::Connector {
     deps.log = [this](const std::string& m) { host().info("plaid webhook: " + m); };
     deps.exchange = [&](const std::string& public_token) { return exchange(public_token, &call); };
     return boost::json::object{
-        {"responses", translate_webhook_body(json::opt_string(*webhook, "body").value_or(""), attempt, deps)}};
+        {"responses", translate_webhook_body(json::string_or_none(*webhook, "body").value_or(""), attempt, deps)}};
   }
 
   boost::json::value fetch_accounts(const cx::Call& call) override {
     Skipped skipped;
     auto snapshots = account_snapshots();
-    auto out = plaid::fetch_accounts(client_, connection_scope(call.object(), now()), skipped, &call, &snapshots);
+    auto out = plaid::fetch_accounts(client_, connection_scope(call, now()), skipped, &call, &snapshots);
     log_skipped(skipped);
     return out;
   }
@@ -70,24 +71,20 @@ class PlaidConnector final : public cx::Connector {
   boost::json::value fetch_balances(const cx::Call& call) override {
     Skipped skipped;
     auto snapshots = account_snapshots();
-    auto out = plaid::fetch_balances(client_, connection_scope(call.object(), now()), skipped, &call, &snapshots);
+    auto out = plaid::fetch_balances(client_, connection_scope(call, now()), skipped, &call, &snapshots);
     log_skipped(skipped);
     return out;
   }
 
   /// Plaid has no beneficiaries: always an empty page.
   boost::json::value fetch_external_accounts(const cx::Call&) override {
-    return boost::json::object{{"externalAccounts", boost::json::array{}}, {"newState", nullptr}, {"hasMore", false}};
+    return cx::ExternalAccountsPage{};
   }
 
   boost::json::value fetch_payments(const cx::Call& call) override {
     Skipped skipped;
-    const auto& req = call.object();
-    auto* state = req.if_contains("state");
-    int64_t page_size = 0;
-    if (auto* p = req.if_contains("pageSize"); p && p->is_int64()) page_size = p->get_int64();
-    auto out = plaid::fetch_payments(client_, connection_scope(req, now()), state ? *state : boost::json::value(nullptr),
-                                     page_size, skipped, &call);
+    auto out = plaid::fetch_payments(client_, connection_scope(call, now()),
+                                     cx::FetchRequest::of(call, kSyncCount), skipped, &call);
     log_skipped(skipped);
     return out;
   }
@@ -112,11 +109,11 @@ class PlaidConnector final : public cx::Connector {
 
   boost::json::value delete_user(const cx::Call& call) override {
     boost::json::object body;
-    if (auto* fu = json::opt_object(call.object(), "forwardedUser")) {
-      auto* token = json::opt_object(*fu, "accessToken");
-      if (auto t = token ? json::opt_string(*token, "token") : std::nullopt; t && !t->empty())
+    if (auto* fu = json::object_or_null(call.object(), "forwardedUser")) {
+      auto* token = json::object_or_null(*fu, "accessToken");
+      if (auto t = token ? json::string_or_none(*token, "token") : std::nullopt; t && !t->empty())
         body["user_token"] = *t;
-      else if (auto id = json::opt_string(*fu, "providerUserID"); id && !id->empty())
+      else if (auto id = json::string_or_none(*fu, "providerUserID"); id && !id->empty())
         body["user_id"] = *id;
     }
     if (body.empty()) throw cx::invalid("forwardedUser", "the forwarded user has neither user token nor user id");
@@ -125,9 +122,9 @@ class PlaidConnector final : public cx::Connector {
   }
 
   boost::json::value delete_user_connection(const cx::Call& call) override {
-    auto* conn = json::opt_object(call.object(), "connection");
-    auto* token = conn ? json::opt_object(*conn, "accessToken") : nullptr;
-    auto access = token ? json::opt_string(*token, "token") : std::nullopt;
+    auto* conn = json::object_or_null(call.object(), "connection");
+    auto* token = conn ? json::object_or_null(*conn, "accessToken") : nullptr;
+    auto access = token ? json::string_or_none(*token, "token") : std::nullopt;
     if (!access || access->empty()) throw cx::invalid("connection.accessToken", "the connection has no access token");
     post_ignoring_gone("/item/remove", boost::json::object{{"access_token", *access}}, &call, {"ITEM_NOT_FOUND"});
     return boost::json::object{};
@@ -165,21 +162,21 @@ class PlaidConnector final : public cx::Connector {
   /// /item/public_token/exchange, remembered in the state service under the token's hash so a
   /// retried translation reuses the Item instead of spending the single-use token twice.
   cx::Connection exchange(const std::string& public_token, const cx::Call* call) const {
-    const std::string key = "exchange/" + sha256_hex(public_token);
+    const std::string key = "exchange/" + crypto::sha256_hex(public_token);
     boost::json::object result;
     if (auto cached = host().state_get(key); cached)
-      if (auto v = json::parse(*cached); v && v->is_object()) result = v->get_object();
-    if (!json::opt_string(result, "item_id") || !json::opt_string(result, "access_token")) {
+      if (auto v = json::parse_exact(*cached, json::Numbers::rounded); v && v->is_object()) result = v->get_object();
+    if (!json::string_or_none(result, "item_id") || !json::string_or_none(result, "access_token")) {
       auto resp = client_.post("/item/public_token/exchange", boost::json::object{{"public_token", public_token}}, call);
-      auto item = json::opt_string(resp, "item_id");
-      auto access = json::opt_string(resp, "access_token");
+      auto item = json::string_or_none(resp, "item_id");
+      auto access = json::string_or_none(resp, "access_token");
       if (!item || !access) throw cx::Failure(CX_ERR_UPSTREAM, "plaid /item/public_token/exchange returned no item");
       result = boost::json::object{{"item_id", *item}, {"access_token", *access}, {"createdAt", now()}};
       host().state_put(key, boost::json::serialize(result));
     }
     cx::Connection c;
     c.connection_id = std::string(result.at("item_id").get_string());
-    c.created_at = json::opt_string(result, "createdAt").value_or(now());
+    c.created_at = json::string_or_none(result, "createdAt").value_or(now());
     c.access_token = cx::Token{std::string(result.at("access_token").get_string()), std::nullopt};
     c.metadata["plaid.item_id"] = c.connection_id;
     return c;

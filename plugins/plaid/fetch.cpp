@@ -1,94 +1,82 @@
 #include "fetch.hpp"
 
-#include "json.hpp"
-
 #include <connectivity/connector.hpp>
+#include <connectivity/json.hpp>
 
 namespace cx::plaid {
 
-ConnectionScope connection_scope(const boost::json::object& request, std::string now) {
-  auto* from = json::opt_object(request, "fromPayload");
-  if (!from) throw cx::invalid("fromPayload", "fromPayload with the connection is required");
-  auto* conn = json::opt_object(*from, "connection");
-  if (!conn) throw cx::invalid("fromPayload.connection", "fromPayload.connection is required");
-  auto* token = json::opt_object(*conn, "accessToken");
-  auto access = token ? json::opt_string(*token, "token") : std::nullopt;
-  if (!access || access->empty())
+ConnectionScope connection_scope(const cx::Call& call, std::string now) {
+  auto ob = cx::OpenBankingScope::of(call);
+  if (!ob.connection_token)
     throw cx::invalid("fromPayload.connection.accessToken", "the connection has no access token");
   ConnectionScope s;
-  s.access_token = *access;
-  s.ctx.connection_id = json::opt_string(*conn, "connectionID").value_or("");
-  if (auto* fu = json::opt_object(*from, "forwardedUser")) s.ctx.provider_user_id = json::opt_string(*fu, "providerUserID");
+  s.access_token = *ob.connection_token;
+  s.ctx.connection_id = ob.connection_id.value_or("");
+  s.ctx.provider_user_id = ob.provider_user_id;
   s.ctx.now = std::move(now);
-  if (auto* p = from->if_contains("fromPayload"); p && !p->is_null()) s.parent = p;
+  s.parent = ob.parent;
   return s;
 }
 
 namespace {
 boost::json::array accounts_of(const boost::json::object& resp) {
-  if (auto* a = json::opt_array(resp, "accounts")) return *a;
+  if (auto* a = json::array_or_null(resp, "accounts")) return *a;
   throw cx::Failure(CX_ERR_UPSTREAM, "plaid /accounts/get returned no accounts array");
 }
 }  // namespace
 
-boost::json::object fetch_accounts(const Client& client, const ConnectionScope& scope, Skipped& skipped,
+cx::AccountsPage fetch_accounts(const Client& client, const ConnectionScope& scope, Skipped& skipped,
                                    const cx::Call* call, const AccountSnapshots* snapshots) {
   auto resp = client.post("/accounts/get", boost::json::object{{"access_token", scope.access_token}}, call);
-  std::vector<cx::Account> accounts;
+  cx::AccountsPage page;
+  page.new_state = boost::json::object{};
   for (auto& a : accounts_of(resp))
     if (a.is_object()) {
-      if (auto acc = map_account(a.get_object(), scope.ctx, skipped)) accounts.push_back(std::move(*acc));
-      auto id = json::opt_string(a.get_object(), "account_id");
+      if (auto acc = map_account(a.get_object(), scope.ctx, skipped)) page.accounts.push_back(std::move(*acc));
+      auto id = json::string_or_none(a.get_object(), "account_id");
       if (snapshots && snapshots->put && id && !id->empty()) snapshots->put(*id, boost::json::serialize(a));
     }
-  return boost::json::object{{"accounts", boost::json::value_from(accounts)},
-                             {"newState", boost::json::object{}},
-                             {"hasMore", false}};
+  return page;
 }
 
-boost::json::object fetch_balances(const Client& client, const ConnectionScope& scope, Skipped& skipped,
+cx::BalancesPage fetch_balances(const Client& client, const ConnectionScope& scope, Skipped& skipped,
                                    const cx::Call* call, const AccountSnapshots* snapshots) {
-  std::vector<cx::Balance> balances;
-  const boost::json::object* parent = scope.parent && scope.parent->is_object() ? &scope.parent->get_object() : nullptr;
-  const boost::json::object* raw = parent ? json::opt_object(*parent, "raw") : nullptr;
+  cx::BalancesPage page;
+  page.new_state = boost::json::object{};
+  auto& balances = page.balances;
+  const boost::json::object* parent = scope.parent;
+  const boost::json::object* raw = parent ? json::object_or_null(*parent, "raw") : nullptr;
   std::optional<boost::json::value> latest;
-  if (auto ref = parent ? json::opt_string(*parent, "reference") : std::nullopt; ref && snapshots && snapshots->get)
+  if (auto ref = parent ? json::string_or_none(*parent, "reference") : std::nullopt; ref && snapshots && snapshots->get)
     if (auto text = snapshots->get(*ref))
-      if (auto v = json::parse(*text); v && v->is_object() && json::opt_object(v->get_object(), "balances")) {
+      if (auto v = json::parse_exact(*text, json::Numbers::rounded); v && v->is_object() && json::object_or_null(v->get_object(), "balances")) {
         latest = std::move(*v);
         raw = &latest->get_object();
       }
-  if (raw && json::opt_object(*raw, "balances")) {
+  if (raw && json::object_or_null(*raw, "balances")) {
     if (auto b = map_balance(*raw, scope.ctx, skipped)) balances.push_back(std::move(*b));
   } else {
     boost::json::object body{{"access_token", scope.access_token}};
-    if (auto ref = parent ? json::opt_string(*parent, "reference") : std::nullopt)
+    if (auto ref = parent ? json::string_or_none(*parent, "reference") : std::nullopt)
       body["options"] = boost::json::object{{"account_ids", boost::json::array{boost::json::value(*ref)}}};
     auto resp = client.post("/accounts/get", body, call);
     for (auto& a : accounts_of(resp))
       if (a.is_object())
         if (auto b = map_balance(a.get_object(), scope.ctx, skipped)) balances.push_back(std::move(*b));
   }
-  return boost::json::object{{"balances", boost::json::value_from(balances)},
-                             {"newState", boost::json::object{}},
-                             {"hasMore", false}};
+  return page;
 }
 
-int sync_count(int64_t page_size) {
-  if (page_size <= 0) return 100;
-  return static_cast<int>(page_size > 500 ? 500 : page_size);
-}
-
-boost::json::object fetch_payments(const Client& client, const ConnectionScope& scope, const boost::json::value& state,
-                                   int64_t page_size, Skipped& skipped, const cx::Call* call) {
+cx::PaymentsPage fetch_payments(const Client& client, const ConnectionScope& scope, const cx::FetchRequest& req,
+                                Skipped& skipped, const cx::Call* call) {
   std::string cursor, loop_start;
-  if (state.is_object()) {
-    cursor = json::opt_string(state.get_object(), "cursor").value_or("");
-    loop_start = json::opt_string(state.get_object(), "loopStartCursor").value_or(cursor);
+  if (auto* state = req.state_object()) {
+    cursor = json::string_or_none(*state, "cursor").value_or("");
+    loop_start = json::string_or_none(*state, "loopStartCursor").value_or(cursor);
   }
   boost::json::object resp;
   for (int attempt = 0;; ++attempt) {
-    boost::json::object body{{"access_token", scope.access_token}, {"count", sync_count(page_size)}};
+    boost::json::object body{{"access_token", scope.access_token}, {"count", static_cast<int64_t>(req.page_size)}};
     if (!cursor.empty()) body["cursor"] = cursor;
     try {
       resp = client.post("/transactions/sync", body, call);
@@ -99,17 +87,18 @@ boost::json::object fetch_payments(const Client& client, const ConnectionScope& 
     }
   }
   auto* has_more_v = resp.if_contains("has_more");
-  auto next = json::opt_string(resp, "next_cursor");
+  auto next = json::string_or_none(resp, "next_cursor");
   if (!has_more_v || !has_more_v->is_bool() || !next)
     throw cx::Failure(CX_ERR_UPSTREAM, "plaid /transactions/sync response lacks has_more/next_cursor");
   bool has_more = has_more_v->get_bool();
   SyncChanges changes = fold_sync_page(resp, scope.ctx, skipped);
   // Mid-loop (has_more) the loop's first cursor is kept; a finished loop starts the next one here.
-  boost::json::object new_state{{"cursor", *next}, {"loopStartCursor", has_more ? loop_start : *next}};
-  return boost::json::object{{"payments", boost::json::value_from(changes.payments)},
-                             {"paymentsToDelete", boost::json::value_from(changes.to_delete)},
-                             {"newState", std::move(new_state)},
-                             {"hasMore", has_more}};
+  cx::PaymentsPage page;
+  page.payments = std::move(changes.payments);
+  page.payments_to_delete = std::move(changes.to_delete);
+  page.new_state = boost::json::object{{"cursor", *next}, {"loopStartCursor", has_more ? loop_start : *next}};
+  page.has_more = has_more;
+  return page;
 }
 
 }  // namespace cx::plaid

@@ -5,6 +5,8 @@
 #include "client.hpp"
 #include "mapping.hpp"
 
+#include <connectivity/pages.hpp>
+
 #include <boost/json.hpp>
 
 #include <functional>
@@ -18,11 +20,12 @@ namespace cx::plaid {
 struct ConnectionScope {
   std::string access_token;
   MapContext ctx;                               ///< connection_id, provider_user_id, now
-  const boost::json::value* parent = nullptr;   ///< fromPayload.fromPayload (an Account for balances)
+  const boost::json::object* parent = nullptr;  ///< fromPayload.fromPayload (an Account for balances)
 };
 
-/// Reads the scope; throws CX_ERR_INVALID_ARGUMENT naming "fromPayload.connection…" when absent.
-ConnectionScope connection_scope(const boost::json::object& request, std::string now);
+/// Reads the scope (cx::OpenBankingScope); throws CX_ERR_INVALID_ARGUMENT naming
+/// "fromPayload.connection.accessToken" when the connection has no token.
+ConnectionScope connection_scope(const cx::Call& call, std::string now);
 
 /// The latest AccountBase of each account as /accounts/get returned it, kept by fetch_accounts
 /// (in the host's state service) for the fetch_balances that follow: the parent payload a host
@@ -32,25 +35,25 @@ struct AccountSnapshots {
   std::function<std::optional<std::string>(const std::string& account_id)> get;
 };
 
-/// fetch_accounts: every account of the Item in one page -> {accounts, newState: {}, hasMore: false};
-/// each AccountBase is also kept in `snapshots` (when given).
-boost::json::object fetch_accounts(const Client& client, const ConnectionScope& scope, Skipped& skipped,
+/// fetch_accounts: every account of the Item in one page (newState {}, hasMore false); each
+/// AccountBase is also kept in `snapshots` (when given).
+cx::AccountsPage fetch_accounts(const Client& client, const ConnectionScope& scope, Skipped& skipped,
                                    const cx::Call* call, const AccountSnapshots* snapshots = nullptr);
 
 /// fetch_balances: the parent account's balance, read without a call from the latest snapshot of
 /// that account, else from its raw AccountBase in the payload, else from /accounts/get for it.
-boost::json::object fetch_balances(const Client& client, const ConnectionScope& scope, Skipped& skipped,
+cx::BalancesPage fetch_balances(const Client& client, const ConnectionScope& scope, Skipped& skipped,
                                    const cx::Call* call, const AccountSnapshots* snapshots = nullptr);
 
-/// Page size sent as /transactions/sync `count` (Plaid allows 1..500; default 100).
-int sync_count(int64_t page_size);
+/// Page sizes of /transactions/sync `count` (Plaid allows 1..500; default 100).
+inline constexpr cx::PageSizeLimits kSyncCount{100, 500};
 
-/// fetch_payments: one /transactions/sync page from state {"cursor", "loopStartCursor"} ->
-/// {payments, paymentsToDelete, newState, hasMore = has_more}. On
+/// fetch_payments: one /transactions/sync page of req.page_size from req.state {"cursor",
+/// "loopStartCursor"}: payments, payments to delete, newState, hasMore = has_more. On
 /// TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION the page is fetched again from loopStartCursor
 /// (the cursor the current has_more loop began with), at most kMaxSyncRestarts times.
-boost::json::object fetch_payments(const Client& client, const ConnectionScope& scope, const boost::json::value& state,
-                                   int64_t page_size, Skipped& skipped, const cx::Call* call);
+cx::PaymentsPage fetch_payments(const Client& client, const ConnectionScope& scope, const cx::FetchRequest& req,
+                                Skipped& skipped, const cx::Call* call);
 
 inline constexpr int kMaxSyncRestarts = 3;
 

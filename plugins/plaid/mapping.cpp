@@ -1,8 +1,8 @@
 #include "mapping.hpp"
 
 #include "amounts.hpp"
-#include "json.hpp"
 
+#include <connectivity/json.hpp>
 #include <connectivity/time.hpp>
 
 #include <set>
@@ -17,7 +17,7 @@ void with_ctx(std::optional<std::string>& provider_user_id, std::optional<std::s
 }
 
 void put_meta(cx::Metadata& m, const char* key, const boost::json::object& o, const char* field) {
-  if (auto v = json::opt_string(o, field)) m[key] = *v;
+  if (auto v = json::string_or_none(o, field)) m[key] = *v;
 }
 }  // namespace
 
@@ -28,7 +28,7 @@ std::optional<std::string> normalize_time(const std::string& text) {
 }
 
 std::optional<cx::Account> map_account(const boost::json::object& a, const MapContext& ctx, Skipped& skipped) {
-  auto id = json::opt_string(a, "account_id");
+  auto id = json::string_or_none(a, "account_id");
   if (!id || id->empty()) {
     skipped.push_back("account without account_id");
     return std::nullopt;
@@ -36,8 +36,8 @@ std::optional<cx::Account> map_account(const boost::json::object& a, const MapCo
   cx::Account acc;
   acc.reference = *id;
   acc.created_at = ctx.now;
-  acc.name = json::opt_string(a, "name");
-  if (auto* b = json::opt_object(a, "balances"))
+  acc.name = json::string_or_none(a, "name");
+  if (auto* b = json::object_or_null(a, "balances"))
     if (auto cur = currency_of(*b, nullptr)) acc.default_asset = cur->asset();
   put_meta(acc.metadata, "accountType", a, "type");
   put_meta(acc.metadata, "plaid.subtype", a, "subtype");
@@ -49,8 +49,8 @@ std::optional<cx::Account> map_account(const boost::json::object& a, const MapCo
 }
 
 std::optional<cx::Balance> map_balance(const boost::json::object& a, const MapContext& ctx, Skipped& skipped) {
-  std::string id = json::opt_string(a, "account_id").value_or("");
-  auto* b = json::opt_object(a, "balances");
+  std::string id = json::string_or_none(a, "account_id").value_or("");
+  auto* b = json::object_or_null(a, "balances");
   const boost::json::value* current = b ? b->if_contains("current") : nullptr;
   if (!current || current->is_null()) {
     skipped.push_back("balance of account " + id + ": balances.current is null");
@@ -68,7 +68,7 @@ std::optional<cx::Balance> map_balance(const boost::json::object& a, const MapCo
                       " is not exact at " + cur->asset());
     return std::nullopt;
   }
-  std::string type = json::opt_string(a, "type").value_or("");
+  std::string type = json::string_or_none(a, "type").value_or("");
   if ((type == "credit" || type == "loan") && *amount != "0")
     *amount = (*amount)[0] == '-' ? amount->substr(1) : "-" + *amount;
   cx::Balance bal;
@@ -76,15 +76,15 @@ std::optional<cx::Balance> map_balance(const boost::json::object& a, const MapCo
   bal.amount = *amount;
   bal.asset = cur->asset();
   bal.created_at = ctx.now;
-  if (auto t = json::opt_string(*b, "last_updated_datetime"))
+  if (auto t = json::string_or_none(*b, "last_updated_datetime"))
     if (auto n = normalize_time(*t)) bal.created_at = *n;
   with_ctx(bal.provider_user_id, bal.connection_id, ctx);
   return bal;
 }
 
 std::optional<cx::Payment> map_transaction(const boost::json::object& t, const MapContext& ctx, Skipped& skipped) {
-  std::string id = json::opt_string(t, "transaction_id").value_or("");
-  std::string account = json::opt_string(t, "account_id").value_or("");
+  std::string id = json::string_or_none(t, "transaction_id").value_or("");
+  std::string account = json::string_or_none(t, "account_id").value_or("");
   if (id.empty() || account.empty()) {
     skipped.push_back("transaction without transaction_id or account_id");
     return std::nullopt;
@@ -117,7 +117,7 @@ std::optional<cx::Payment> map_transaction(const boost::json::object& t, const M
                                                                    : cx::payment_status::kSucceeded;
   p.created_at = ctx.now;
   for (const char* field : {"authorized_datetime", "datetime", "authorized_date", "date"}) {
-    if (auto v = json::opt_string(t, field))
+    if (auto v = json::string_or_none(t, field))
       if (auto n = normalize_time(*v)) {
         p.created_at = *n;
         break;
@@ -137,10 +137,10 @@ std::optional<cx::Payment> map_transaction(const boost::json::object& t, const M
 SyncChanges fold_sync_page(const boost::json::object& resp, const MapContext& ctx, Skipped& skipped) {
   SyncChanges out;
   std::vector<std::string> removed;
-  if (auto* r = json::opt_array(resp, "removed"))
+  if (auto* r = json::array_or_null(resp, "removed"))
     for (auto& v : *r)
       if (v.is_object())
-        if (auto id = json::opt_string(v.get_object(), "transaction_id")) removed.push_back(*id);
+        if (auto id = json::string_or_none(v.get_object(), "transaction_id")) removed.push_back(*id);
   std::set<std::string> removed_set(removed.begin(), removed.end());
   std::set<std::string> deleting;
   auto add_delete = [&](const std::string& ref) {
@@ -148,17 +148,17 @@ SyncChanges fold_sync_page(const boost::json::object& resp, const MapContext& ct
   };
   std::set<std::string> emitted;
   for (const char* list : {"added", "modified"}) {
-    auto* arr = json::opt_array(resp, list);
+    auto* arr = json::array_or_null(resp, list);
     if (!arr) continue;
     for (auto& v : *arr) {
       if (!v.is_object()) continue;
       auto& t = v.get_object();
-      std::string id = json::opt_string(t, "transaction_id").value_or("");
+      std::string id = json::string_or_none(t, "transaction_id").value_or("");
       if (removed_set.count(id)) continue;
       auto* pending = t.if_contains("pending");
       bool is_pending = pending && pending->is_bool() && pending->get_bool();
       if (!is_pending)
-        if (auto replaced = json::opt_string(t, "pending_transaction_id"); replaced && !replaced->empty() && *replaced != id)
+        if (auto replaced = json::string_or_none(t, "pending_transaction_id"); replaced && !replaced->empty() && *replaced != id)
           add_delete(*replaced);
       if (auto p = map_transaction(t, ctx, skipped)) {
         emitted.insert(p->reference);

@@ -1,7 +1,8 @@
 #include "translate.hpp"
 
-#include "json.hpp"
 #include "mapping.hpp"
+
+#include <connectivity/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -17,17 +18,17 @@ std::string lower(std::string s) {
 }
 
 std::string item_id_of(const boost::json::object& body) {
-  auto id = json::opt_string(body, "item_id");
+  auto id = json::string_or_none(body, "item_id");
   if (!id || id->empty()) throw cx::invalid("webhook.body.item_id", "webhook has no item_id");
   return *id;
 }
 
-std::optional<std::string> user_of(const boost::json::object& body) { return json::opt_string(body, "user_id"); }
+std::optional<std::string> user_of(const boost::json::object& body) { return json::string_or_none(body, "user_id"); }
 
 std::optional<std::string> error_message(const boost::json::object& body) {
-  if (auto* e = json::opt_object(body, "error")) {
-    auto code = json::opt_string(*e, "error_code");
-    auto msg = json::opt_string(*e, "error_message");
+  if (auto* e = json::object_or_null(body, "error")) {
+    auto code = json::string_or_none(*e, "error_code");
+    auto msg = json::string_or_none(*e, "error_message");
     if (code && msg) return *code + ": " + *msg;
     if (msg) return msg;
     return code;
@@ -37,19 +38,19 @@ std::optional<std::string> error_message(const boost::json::object& body) {
 
 /// Normalized time of body[field], or nullopt when absent/unparseable.
 std::optional<std::string> time_field(const boost::json::object& body, const char* field) {
-  auto v = json::opt_string(body, field);
+  auto v = json::string_or_none(body, field);
   return v ? normalize_time(*v) : std::nullopt;
 }
 
 boost::json::array session_finished(const boost::json::object& body, const std::string& attempt_id,
                                     const TranslateDeps& deps) {
   if (attempt_id.empty()) throw cx::invalid("webhook.queryValues.attemptID", "SESSION_FINISHED without attemptID");
-  std::string status = lower(json::opt_string(body, "status").value_or(""));
+  std::string status = lower(json::string_or_none(body, "status").value_or(""));
   std::vector<std::string> tokens;
-  if (auto* arr = json::opt_array(body, "public_tokens"))
+  if (auto* arr = json::array_or_null(body, "public_tokens"))
     for (auto& t : *arr)
       if (t.is_string() && !t.get_string().empty()) tokens.emplace_back(t.get_string());
-  if (auto single = json::opt_string(body, "public_token"); single && !single->empty())
+  if (auto single = json::string_or_none(body, "public_token"); single && !single->empty())
     if (std::find(tokens.begin(), tokens.end(), *single) == tokens.end()) tokens.push_back(*single);
 
   boost::json::array out;
@@ -71,8 +72,8 @@ boost::json::array session_finished(const boost::json::object& body, const std::
 boost::json::array item_event(const std::string& code, const boost::json::object& body, const TranslateDeps& deps) {
   boost::json::array out;
   if (code == "ERROR") {
-    auto* e = json::opt_object(body, "error");
-    std::string err = e ? json::opt_string(*e, "error_code").value_or("") : "";
+    auto* e = json::object_or_null(body, "error");
+    std::string err = e ? json::string_or_none(*e, "error_code").value_or("") : "";
     if (err == "ITEM_LOGIN_REQUIRED")
       out.push_back(wh::connection_disconnected(user_of(body), item_id_of(body), deps.now, "USER_ACTION_NEEDED",
                                                 error_message(body)));
@@ -91,7 +92,7 @@ boost::json::array item_event(const std::string& code, const boost::json::object
     auto at = time_field(body, "disconnect_time");
     if (!at) throw cx::invalid("webhook.body.disconnect_time", "PENDING_DISCONNECT without a valid time");
     out.push_back(wh::connection_pending_disconnect(user_of(body), item_id_of(body), *at,
-                                                    json::opt_string(body, "reason").value_or("PENDING_DISCONNECT")));
+                                                    json::string_or_none(body, "reason").value_or("PENDING_DISCONNECT")));
   } else {
     deps.log("ITEM/" + code + " ignored");
   }
@@ -100,11 +101,11 @@ boost::json::array item_event(const std::string& code, const boost::json::object
 }  // namespace
 
 boost::json::array translate_webhook_body(std::string_view text, const std::string& attempt_id, const TranslateDeps& deps) {
-  auto parsed = json::parse(text);
+  auto parsed = json::parse_exact(text, json::Numbers::rounded);
   if (!parsed || !parsed->is_object()) throw cx::invalid("webhook.body", "webhook body is not a JSON object");
   const auto& body = parsed->get_object();
-  std::string type = json::opt_string(body, "webhook_type").value_or("");
-  std::string code = json::opt_string(body, "webhook_code").value_or("");
+  std::string type = json::string_or_none(body, "webhook_type").value_or("");
+  std::string code = json::string_or_none(body, "webhook_code").value_or("");
   if (type.empty() || code.empty()) throw cx::invalid("webhook.body", "webhook without webhook_type/webhook_code");
 
   if (type == "LINK") {

@@ -1,8 +1,8 @@
 #include "verify.hpp"
 
-#include "json.hpp"
-
 #include <connectivity/connector.hpp>
+#include <connectivity/crypto.hpp>
+#include <connectivity/json.hpp>
 
 #include <botan/base64.h>
 #include <botan/bigint.h>
@@ -30,52 +30,20 @@ std::optional<int64_t> int_of(const boost::json::value* v) {
 }
 
 boost::json::object decode_segment(std::string_view seg, const char* what) {
-  auto raw = base64url_decode(seg);
+  auto raw = crypto::base64url_decode(seg);
   if (!raw) refuse(std::string("JWT ") + what + " is not base64url");
-  auto v = json::parse(*raw);
+  auto v = json::parse_exact(*raw, json::Numbers::rounded);
   if (!v || !v->is_object()) refuse(std::string("JWT ") + what + " is not a JSON object");
   return std::move(v->get_object());
 }
 }  // namespace
 
-std::string base64url_encode(std::string_view bytes) {
-  std::string s = Botan::base64_encode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  while (!s.empty() && s.back() == '=') s.pop_back();
-  for (char& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  return s;
-}
-
-std::optional<std::string> base64url_decode(std::string_view text) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string s;
-  s.reserve(text.size() + 3);
-  for (char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c))) s += c;
-    else if (c == '-') s += '+';
-    else if (c == '_') s += '/';
-    else return std::nullopt;
-  }
-  while (s.size() % 4) s += '=';
-  try {
-    auto out = Botan::base64_decode(s, /*ignore_ws=*/false);
-    return std::string(out.begin(), out.end());
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  auto h = Botan::HashFunction::create_or_throw("SHA-256");
-  h->update(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  return Botan::hex_encode(h->final(), /*uppercase=*/false);
-}
 
 std::optional<Jwk> jwk_from_json(const boost::json::object& k) {
   Jwk j;
   for (auto [field, dst] : {std::pair{"kid", &j.kid}, {"alg", &j.alg}, {"crv", &j.crv}, {"kty", &j.kty},
                             {"use", &j.use}, {"x", &j.x}, {"y", &j.y}}) {
-    auto v = json::opt_string(k, field);
+    auto v = json::string_or_none(k, field);
     if (!v) return std::nullopt;
     *dst = *v;
   }
@@ -98,7 +66,7 @@ boost::json::object jwk_to_json(const Jwk& j) {
 }
 
 std::string verification_header(const boost::json::object& webhook) {
-  auto* headers = json::opt_object(webhook, "headers");
+  auto* headers = json::object_or_null(webhook, "headers");
   if (!headers) refuse("no headers");
   const boost::json::value* found = nullptr;
   for (auto& [name, values] : *headers) {
@@ -130,9 +98,9 @@ int64_t verify_webhook_jwt(std::string_view jwt, std::string_view raw_body, int6
 
   // 1. Header: ES256 only, with a kid.
   auto header = decode_segment(h64, "header");
-  auto alg = json::opt_string(header, "alg");
+  auto alg = json::string_or_none(header, "alg");
   if (!alg || *alg != "ES256") refuse("alg must be ES256, got " + alg.value_or("(none)"));
-  auto kid = json::opt_string(header, "kid");
+  auto kid = json::string_or_none(header, "kid");
   if (!kid || kid->empty()) refuse("JWT header has no kid");
 
   // 2. The key by kid; a retired key is refused.
@@ -144,9 +112,9 @@ int64_t verify_webhook_jwt(std::string_view jwt, std::string_view raw_body, int6
 
   // 3. Signature: ECDSA P-256 over SHA-256; JWS carries r||s (32 bytes each), which is Botan's
   //    IEEE 1363 signature format.
-  auto x = base64url_decode(key.x), y = base64url_decode(key.y);
+  auto x = crypto::base64url_decode(key.x), y = crypto::base64url_decode(key.y);
   if (!x || !y || x->size() != 32 || y->size() != 32) refuse("key coordinates are not 32 bytes");
-  auto sig = base64url_decode(s64);
+  auto sig = crypto::base64url_decode(s64);
   if (!sig || sig->size() != 64) refuse("signature is not 64 bytes");
   bool valid = false;
   try {
@@ -176,9 +144,9 @@ int64_t verify_webhook_jwt(std::string_view jwt, std::string_view raw_body, int6
   if (*iat - now_s > kMaxWebhookAgeSeconds) refuse("iat is in the future");
 
   // 5. Body hash over the raw bytes, constant time.
-  auto claimed = json::opt_string(claims, "request_body_sha256");
+  auto claimed = json::string_or_none(claims, "request_body_sha256");
   if (!claimed) refuse("JWT has no request_body_sha256");
-  std::string actual = sha256_hex(raw_body);
+  std::string actual = crypto::sha256_hex(raw_body);
   if (claimed->size() != actual.size() ||
       !Botan::constant_time_compare(reinterpret_cast<const uint8_t*>(claimed->data()),
                                     reinterpret_cast<const uint8_t*>(actual.data()), actual.size()))

@@ -46,11 +46,5 @@ int64_t verify_webhook_jwt(std::string_view jwt, std::string_view raw_body, int6
 /// names matched case-insensitively). Throws CX_ERR_AUTH when absent, empty or repeated.
 std::string verification_header(const boost::json::object& webhook);
 
-/// base64url (RFC 4648 §5) without padding, over Botan's base64.
-std::string base64url_encode(std::string_view bytes);
-/// Decodes base64url with or without padding; nullopt on any other character.
-std::optional<std::string> base64url_decode(std::string_view text);
-/// Lower-case hex SHA-256 of bytes.
-std::string sha256_hex(std::string_view bytes);
 
 }  // namespace cx::plaid

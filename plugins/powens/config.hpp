@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 
 namespace powens {
 
@@ -32,27 +31,26 @@ struct Config {
 /// Powens' documented maximum for the transactions `limit` parameter (docs/providers/powens.md §2).
 inline constexpr int64_t kMaxPageSize = 1000;
 
-/// Parses and validates a connector config. Throws cx::Failure(CX_ERR_INVALID_ARGUMENT) whose
-/// "field" names the first missing or invalid field and whose message lists every problem.
+/// Checks a connector config against kConfigSchema (connectivity/config.hpp) plus the rules a
+/// schema cannot say (a bare domain). Throws cx::Failure(CX_ERR_INVALID_ARGUMENT) whose "field"
+/// names the first missing or invalid field and whose message lists every problem.
 Config parse_config(const boost::json::object& config);
 
-/// True for a positive Go-style duration ("45s", "30m", "1h30m", "500ms").
-bool is_duration(std::string_view text);
-
-/// JSON Schema of the config (the ABI's draft 2020-12 subset), for cx_connector.config_schema_json.
+/// JSON Schema of the config (the ABI's draft 2020-12 subset), for cx_connector.config_schema_json;
+/// the host checks a config against it before create().
 inline constexpr const char* kConfigSchema = R"({
   "type": "object",
   "required": ["clientID", "clientSecret", "configurationToken", "domain", "endpoint", "maxConnectionsPerLink"],
   "properties": {
-    "clientID": {"type": "string"},
-    "clientSecret": {"type": "string"},
-    "configurationToken": {"type": "string"},
-    "domain": {"type": "string"},
-    "endpoint": {"type": "string"},
-    "maxConnectionsPerLink": {"type": "integer", "minimum": 1},
-    "pageSize": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 25},
-    "pollingPeriod": {"type": "string", "format": "duration", "default": "30m"},
-    "webviewURL": {"type": "string", "default": "https://webview.powens.com"}
+    "clientID": {"type": "string", "description": "Powens client id"},
+    "clientSecret": {"type": "string", "description": "Powens client secret"},
+    "configurationToken": {"type": "string", "description": "domain admin token, for /webhooks/auth"},
+    "domain": {"type": "string", "description": "Powens domain: acme or acme.biapi.pro"},
+    "endpoint": {"type": "string", "format": "url", "description": "API root, https://acme.biapi.pro or https://acme.biapi.pro/2.0"},
+    "maxConnectionsPerLink": {"type": "integer", "minimum": 1, "description": "connections a PSU may add in one webview visit"},
+    "pageSize": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 25, "description": "transactions per page"},
+    "pollingPeriod": {"type": "string", "format": "duration", "default": "30m", "description": "how often the tasks run"},
+    "webviewURL": {"type": "string", "format": "url", "default": "https://webview.powens.com", "description": "webview base URL"}
   }
 })";
 

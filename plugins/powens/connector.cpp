@@ -1,12 +1,13 @@
 // The Powens connector: wires the ops of the SDK to the Powens client, mapping and webhooks.
 #include "client.hpp"
+
 #include "config.hpp"
 #include "fetch.hpp"
 #include "link.hpp"
-#include "precise_json.hpp"
 #include "webhooks.hpp"
 
 #include <connectivity/connector.hpp>
+#include <connectivity/json.hpp>
 #include <connectivity/model.hpp>
 #include <connectivity/time.hpp>
 
@@ -21,15 +22,15 @@ json::object task(const char* type, const char* name, bool periodically, json::a
 
 /// The PSU's permanent Powens token from forwardedUser.accessToken.token.
 std::string user_token(const json::object& req) {
-  auto* user = object_member(req, "forwardedUser");
-  auto* tok = user ? object_member(*user, "accessToken") : nullptr;
-  auto token = tok ? string_member(*tok, "token") : std::nullopt;
+  auto* user = cx::json::object_or_null(req, "forwardedUser");
+  auto* tok = user ? cx::json::object_or_null(*user, "accessToken") : nullptr;
+  auto token = tok ? cx::json::text_or_none(*tok, "token") : std::nullopt;
   if (!token) throw cx::invalid("forwardedUser.accessToken", "the PSU has no Powens user token (forward it first)");
   return *token;
 }
 
 std::string required(const json::object& req, const char* key) {
-  auto v = string_member(req, key);
+  auto v = cx::json::text_or_none(req, key);
   if (!v) throw cx::invalid(key, std::string(key) + " is required");
   return *v;
 }
@@ -108,15 +109,15 @@ class Connector final : public cx::Connector {
   json::value create_user_link(const cx::Call& call) override { return link(call, std::nullopt); }
 
   json::value update_user_link(const cx::Call& call) override {
-    auto* connection = object_member(call.object(), "connection");
-    auto id = connection ? string_member(*connection, "connectionID") : std::nullopt;
+    auto* connection = cx::json::object_or_null(call.object(), "connection");
+    auto id = connection ? cx::json::text_or_none(*connection, "connectionID") : std::nullopt;
     if (!id) throw cx::invalid("connection.connectionID", "update-link needs the connection to repair");
     return link(call, id);
   }
 
   json::value complete_user_link(const cx::Call& call) override {
-    auto* http = object_member(call.object(), "httpCall");
-    auto* query = http ? object_member(*http, "queryValues") : nullptr;
+    auto* http = cx::json::object_or_null(call.object(), "httpCall");
+    auto* query = http ? cx::json::object_or_null(*http, "queryValues") : nullptr;
     if (!query) throw cx::invalid("httpCall.queryValues", "the redirect's query values are required");
     return complete_link(*query, cx::time::format_rfc3339(host().now_ms()));
   }
@@ -127,8 +128,8 @@ class Connector final : public cx::Connector {
   }
 
   json::value delete_user_connection(const cx::Call& call) override {
-    auto* connection = object_member(call.object(), "connection");
-    auto id = connection ? string_member(*connection, "connectionID") : std::nullopt;
+    auto* connection = cx::json::object_or_null(call.object(), "connection");
+    auto id = connection ? cx::json::text_or_none(*connection, "connectionID") : std::nullopt;
     if (!id) throw cx::invalid("connection.connectionID", "the connection to delete is required");
     client_.delete_connection(call, user_token(call.object()), *id);
     return json::object{};

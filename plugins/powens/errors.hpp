@@ -1,4 +1,4 @@
-// Classification of Powens HTTP failures into connector status codes.
+// Powens error bodies in failure messages; the status classes are the SDK's (cx::classify).
 #pragma once
 
 #include <connectivity/connector.hpp>
@@ -8,15 +8,10 @@
 
 namespace powens {
 
-/// The failure for a non-2xx Powens response (sdk/OPS.md "Errors and retries"; docs/providers/powens.md §4):
-/// 429 -> CX_ERR_RATE_LIMITED with retryAfterMs from Retry-After (seconds), 408 and 5xx ->
-/// CX_ERR_UPSTREAM, 401/403 -> CX_ERR_AUTH, 404 -> CX_ERR_NOT_FOUND, other 4xx ->
-/// CX_ERR_INVALID_ARGUMENT. The message carries Powens' {code, description, message} and the
-/// request id (`request_id`, or `requestId` as some clients spell it).
-cx::Failure failure_from_response(const cx::HttpResponse& resp, std::string_view what);
-
-/// Milliseconds to wait from a Retry-After header holding delta-seconds; 0 when absent or not
-/// a number (RFC 9110 §10.2.3; HTTP-date values are left to the host's backoff).
-int64_t retry_after_ms(std::string_view header);
+/// The failure for a non-2xx Powens response: cx::classify()'s code and Retry-After
+/// (connectivity/http.hpp; docs/providers/powens.md §4), with a message carrying Powens'
+/// {code, description, message} and the request id (`request_id`, or `requestId` as some
+/// clients spell it). now_ms (UTC) dates a Retry-After HTTP-date.
+cx::Failure failure_from_response(const cx::HttpResponse& resp, std::string_view what, int64_t now_ms);
 
 }  // namespace powens

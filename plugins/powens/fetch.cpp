@@ -1,9 +1,9 @@
 #include "fetch.hpp"
 
 #include "mapping.hpp"
-#include "precise_json.hpp"
-#include "url.hpp"
 
+#include <connectivity/http.hpp>
+#include <connectivity/json.hpp>
 #include <connectivity/model.hpp>
 
 #include <algorithm>
@@ -23,41 +23,30 @@ struct Context {
 };
 
 Context context_of(const cx::Call& call) {
-  auto& req = call.object();
-  auto* payload = object_member(req, "fromPayload");
-  if (!payload) throw cx::invalid("fromPayload", "Powens fetches need fromPayload with the PSU connection");
+  auto scope = cx::OpenBankingScope::of(call);
   Context ctx;
-  auto* user = object_member(*payload, "forwardedUser");
-  auto* connection = object_member(*payload, "connection");
-  if (user) {
-    ctx.owner.provider_user_id = string_member(*user, "providerUserID");
-    if (auto* tok = object_member(*user, "accessToken")) ctx.user_token = string_member(*tok, "token").value_or("");
-  }
-  if (connection) {
-    ctx.owner.connection_id = string_member(*connection, "connectionID");
-    if (ctx.user_token.empty())
-      if (auto* tok = object_member(*connection, "accessToken")) ctx.user_token = string_member(*tok, "token").value_or("");
-  }
+  ctx.owner.provider_user_id = scope.provider_user_id;
+  ctx.owner.connection_id = scope.connection_id;
+  ctx.user_token = scope.user_token.value_or(scope.connection_token.value_or(""));
   if (!ctx.owner.connection_id) throw cx::invalid("fromPayload.connection.connectionID", "missing the Powens connection id");
   if (ctx.user_token.empty())
     throw cx::invalid("fromPayload.forwardedUser.accessToken", "missing the Powens user token of the PSU");
-  ctx.parent = object_member(*payload, "fromPayload");
+  ctx.parent = scope.parent;
   return ctx;
 }
 
 const json::object& parent_account(const Context& ctx, const char* op) {
-  if (!ctx.parent || !string_member(*ctx.parent, "reference"))
+  if (!ctx.parent || !cx::json::text_or_none(*ctx.parent, "reference"))
     throw cx::invalid("fromPayload.fromPayload", std::string(op) + " runs under fetch_accounts and needs its Account");
   return *ctx.parent;
 }
 
 /// The Powens `limit`: the config's pageSize when the operator set one, else the host's
-/// pageSize hint (capped at Powens' 1000), else the default 25.
+/// pageSize hint (capped at Powens' 1000), else the config's default.
 int64_t page_size(const cx::Call& call, const Client& client) {
   if (client.config().page_size_set) return client.config().page_size;
-  if (auto* p = call.object().if_contains("pageSize"); p && p->is_int64() && p->get_int64() > 0)
-    return std::min<int64_t>(p->get_int64(), kMaxPageSize);
-  return client.config().page_size;
+  const size_t fallback = static_cast<size_t>(client.config().page_size);
+  return static_cast<int64_t>(cx::FetchRequest::of(call, {fallback, static_cast<size_t>(kMaxPageSize)}).page_size);
 }
 
 /// Transaction paging watermark (see fetch.hpp).
@@ -65,21 +54,21 @@ struct Watermark {
   std::optional<std::string> last_update, next, pass_max;
   static Watermark from(const cx::Call& call) {
     Watermark w;
-    if (auto* s = object_member(call.object(), "state")) {
-      w.last_update = string_member(*s, "lastUpdate");
-      w.next = string_member(*s, "next");
-      w.pass_max = string_member(*s, "passMaxUpdate");
+    if (auto* s = cx::json::object_or_null(call.object(), "state")) {
+      w.last_update = cx::json::text_or_none(*s, "lastUpdate");
+      w.next = cx::json::text_or_none(*s, "next");
+      w.pass_max = cx::json::text_or_none(*s, "passMaxUpdate");
     }
     return w;
   }
   void see(const json::object& tx) {
-    if (auto lu = string_member(tx, "last_update"); lu && (!pass_max || *lu > *pass_max)) pass_max = lu;
+    if (auto lu = cx::json::text_or_none(tx, "last_update"); lu && (!pass_max || *lu > *pass_max)) pass_max = lu;
   }
   /// The state after a page; hasMore while the page had a next link.
   json::object advance(const std::optional<std::string>& page_next) const {
     if (page_next) {
       int64_t offset = 0;
-      if (auto o = query_param(*page_next, "offset"))
+      if (auto o = cx::query_param(*page_next, "offset"))
         for (char c : *o)
           if (c >= '0' && c <= '9') offset = offset * 10 + (c - '0');
       return {{"lastUpdate", last_update ? json::value(*last_update) : json::value(nullptr)},
@@ -97,17 +86,17 @@ struct Watermark {
 };
 
 /// One transactions page of the parent account, with the watermark already advanced.
-struct Page {
+struct TransactionsPage {
   json::array transactions;
   json::object new_state;
   bool has_more = false;
 };
 
-Page transactions_page(const Client& client, const cx::Call& call, const Context& ctx, const std::string& account_id) {
+TransactionsPage transactions_page(const Client& client, const cx::Call& call, const Context& ctx, const std::string& account_id) {
   Watermark w = Watermark::from(call);
   std::string url = w.next ? *w.next : client.transactions_url(account_id, page_size(call, client), 0, w.last_update);
   auto page = client.transactions_page(call, ctx.user_token, url);
-  Page out;
+  TransactionsPage out;
   for (auto& t : page.transactions)
     if (t.is_object()) w.see(t.get_object());
   out.new_state = w.advance(page.next);
@@ -118,67 +107,69 @@ Page transactions_page(const Client& client, const cx::Call& call, const Context
 
 }  // namespace
 
-json::object fetch_accounts(const Client& client, const cx::Call& call, const cx::Host& host) {
+cx::AccountsPage fetch_accounts(const Client& client, const cx::Call& call, const cx::Host& host) {
   Context ctx = context_of(call);
   auto list = client.connection_accounts(call, ctx.user_token, *ctx.owner.connection_id);
   int64_t now = host.now_ms();
-  std::vector<cx::Account> accounts;
+  cx::AccountsPage page;
   std::vector<Rejection> rejected;
   for (auto& v : list) {
     if (!v.is_object()) continue;
     std::string why;
-    if (auto a = map_account(v.get_object(), ctx.owner, now, &why)) accounts.push_back(std::move(*a));
+    if (auto a = map_account(v.get_object(), ctx.owner, now, &why)) page.accounts.push_back(std::move(*a));
     else rejected.push_back({"?", why});
   }
   log_rejections(host, "account", rejected);
-  return {{"accounts", json::value_from(accounts)}, {"newState", nullptr}, {"hasMore", false}};
+  return page;
 }
 
-json::object fetch_balances(const cx::Call& call, const cx::Host& host) {
+cx::BalancesPage fetch_balances(const cx::Call& call, const cx::Host& host) {
   Context ctx = context_of(call);
   auto& account = parent_account(ctx, "fetch_balances");
-  std::vector<cx::Balance> balances;
-  auto* raw = object_member(account, "raw");
+  cx::BalancesPage page;
+  auto* raw = cx::json::object_or_null(account, "raw");
   std::string why = "the parent account has no Powens payload";
   if (raw)
-    if (auto b = map_balance(*raw, ctx.owner, host.now_ms(), &why)) balances.push_back(std::move(*b));
-  if (balances.empty())
-    host.warn("powens: no balance for account " + string_member(account, "reference").value_or("?") + ": " + why);
-  return {{"balances", json::value_from(balances)}, {"newState", nullptr}, {"hasMore", false}};
+    if (auto b = map_balance(*raw, ctx.owner, host.now_ms(), &why)) page.balances.push_back(std::move(*b));
+  if (page.balances.empty())
+    host.warn("powens: no balance for account " + cx::json::text_or_none(account, "reference").value_or("?") + ": " + why);
+  return page;
 }
 
-json::object fetch_payments(const Client& client, const cx::Call& call, const cx::Host& host) {
+cx::PaymentsPage fetch_payments(const Client& client, const cx::Call& call, const cx::Host& host) {
   Context ctx = context_of(call);
   auto& account = parent_account(ctx, "fetch_payments");
-  std::string account_id = *string_member(account, "reference");
-  std::string asset = string_member(account, "defaultAsset").value_or("");
-  Page page = transactions_page(client, call, ctx, account_id);
+  std::string account_id = *cx::json::text_or_none(account, "reference");
+  std::string asset = cx::json::text_or_none(account, "defaultAsset").value_or("");
+  TransactionsPage tx = transactions_page(client, call, ctx, account_id);
   PaymentBatch batch;
-  for (auto& t : page.transactions)
+  for (auto& t : tx.transactions)
     if (t.is_object()) map_transaction(t.get_object(), account_id, asset, ctx.owner, batch);
   log_rejections(host, "transaction", batch.rejected);
-  return {{"payments", json::value_from(batch.payments)},
-          {"paymentsToDelete", json::value_from(batch.to_delete)},
-          {"newState", std::move(page.new_state)},
-          {"hasMore", page.has_more}};
+  cx::PaymentsPage page;
+  page.payments = std::move(batch.payments);
+  page.payments_to_delete = std::move(batch.to_delete);
+  page.new_state = std::move(tx.new_state);
+  page.has_more = tx.has_more;
+  return page;
 }
 
-json::object fetch_external_accounts(const Client& client, const cx::Call& call, const cx::Host& host) {
+cx::ExternalAccountsPage fetch_external_accounts(const Client& client, const cx::Call& call, const cx::Host& host) {
   Context ctx = context_of(call);
   auto& account = parent_account(ctx, "fetch_external_accounts");
-  std::string account_id = *string_member(account, "reference");
-  Page page = transactions_page(client, call, ctx, account_id);
-  std::vector<cx::Account> externals;
+  std::string account_id = *cx::json::text_or_none(account, "reference");
+  TransactionsPage tx = transactions_page(client, call, ctx, account_id);
+  cx::ExternalAccountsPage page;
   std::set<std::string> seen;
   int64_t now = host.now_ms();
-  for (auto& t : page.transactions) {
-    if (!t.is_object() || truthy_member(t.get_object(), "deleted")) continue;
+  for (auto& t : tx.transactions) {
+    if (!t.is_object() || cx::json::truthy(t.get_object(), "deleted")) continue;
     if (auto ext = map_counterparty(t.get_object(), ctx.owner, now); ext && seen.insert(ext->reference).second)
-      externals.push_back(std::move(*ext));
+      page.external_accounts.push_back(std::move(*ext));
   }
-  return {{"externalAccounts", json::value_from(externals)},
-          {"newState", std::move(page.new_state)},
-          {"hasMore", page.has_more}};
+  page.new_state = std::move(tx.new_state);
+  page.has_more = tx.has_more;
+  return page;
 }
 
 }  // namespace powens

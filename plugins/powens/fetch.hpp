@@ -15,18 +15,19 @@
 #include "client.hpp"
 
 #include <connectivity/connector.hpp>
+#include <connectivity/pages.hpp>
 
 #include <boost/json.hpp>
 
 namespace powens {
 
-/// fetch_accounts: {"accounts": [...], "newState": null, "hasMore": false}.
-boost::json::object fetch_accounts(const Client& client, const cx::Call& call, const cx::Host& host);
-/// fetch_balances: {"balances": [<parent account's balance>], "newState": null, "hasMore": false}.
-boost::json::object fetch_balances(const cx::Call& call, const cx::Host& host);
-/// fetch_payments: one page {"payments", "paymentsToDelete", "newState", "hasMore"}.
-boost::json::object fetch_payments(const Client& client, const cx::Call& call, const cx::Host& host);
-/// fetch_external_accounts: one page {"externalAccounts", "newState", "hasMore"}.
-boost::json::object fetch_external_accounts(const Client& client, const cx::Call& call, const cx::Host& host);
+/// fetch_accounts: every account of the connection, one page (newState null, hasMore false).
+cx::AccountsPage fetch_accounts(const Client& client, const cx::Call& call, const cx::Host& host);
+/// fetch_balances: the parent account's balance, one page (newState null, hasMore false).
+cx::BalancesPage fetch_balances(const cx::Call& call, const cx::Host& host);
+/// fetch_payments: one transactions page as payments and payments to delete.
+cx::PaymentsPage fetch_payments(const Client& client, const cx::Call& call, const cx::Host& host);
+/// fetch_external_accounts: the counterparties of one transactions page.
+cx::ExternalAccountsPage fetch_external_accounts(const Client& client, const cx::Call& call, const cx::Host& host);
 
 }  // namespace powens

@@ -1,7 +1,6 @@
 #include "link.hpp"
 
-#include "url.hpp"
-
+#include <connectivity/http.hpp>
 #include <connectivity/model.hpp>
 
 #include <vector>
@@ -11,15 +10,14 @@ namespace powens {
 namespace json = boost::json;
 
 std::string webview_url(const Config& config, const WebviewLink& link) {
-  std::string url = config.webview_url + (link.connection_id ? "/reconnect" : "/connect");
-  url += "?domain=" + percent_encode(config.webview_domain());
-  url += "&client_id=" + percent_encode(config.client_id);
-  url += "&code=" + percent_encode(link.code);
-  url += "&state=" + percent_encode(link.state);
-  url += "&max_connections=" + std::to_string(config.max_connections_per_link);
-  if (link.connection_id) url += "&connection_id=" + percent_encode(*link.connection_id);
-  url += "&redirect_uri=" + percent_encode(link.redirect_uri);
-  return url;
+  cx::Query query{{"domain", config.webview_domain()},
+                  {"client_id", config.client_id},
+                  {"code", link.code},
+                  {"state", link.state},
+                  {"max_connections", std::to_string(config.max_connections_per_link)}};
+  if (link.connection_id) query.emplace_back("connection_id", *link.connection_id);
+  query.emplace_back("redirect_uri", link.redirect_uri);
+  return cx::with_query(config.webview_url + (link.connection_id ? "/reconnect" : "/connect"), query);
 }
 
 namespace {

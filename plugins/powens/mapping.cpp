@@ -1,8 +1,8 @@
 #include "mapping.hpp"
 
 #include "paris_time.hpp"
-#include "precise_json.hpp"
 
+#include <connectivity/json.hpp>
 #include <connectivity/money.hpp>
 #include <connectivity/time.hpp>
 
@@ -23,11 +23,11 @@ std::optional<std::string> scalar(const json::object& o, std::string_view k) {
   auto* v = o.if_contains(k);
   if (!v) return std::nullopt;
   if (v->is_bool()) return std::string(v->get_bool() ? "true" : "false");
-  return id_text(v);
+  return cx::json::id_text(v);
 }
 
 std::optional<std::string> utc_of(const json::object& o, std::string_view k) {
-  auto s = string_member(o, k);
+  auto s = cx::json::text_or_none(o, k);
   return s ? paris_to_rfc3339(*s) : std::nullopt;
 }
 
@@ -35,7 +35,7 @@ std::optional<std::string> utc_of(const json::object& o, std::string_view k) {
 
 std::optional<std::string> asset_of(const json::object* currency) {
   if (!currency) return std::nullopt;
-  auto code = string_member(*currency, "id");
+  auto code = cx::json::text_or_none(*currency, "id");
   auto* p = currency->if_contains("precision");
   if (!code || !p || !p->is_int64() || p->get_int64() < 0 || p->get_int64() > 18) return std::nullopt;
   std::string asset = cx::money::make_asset(*code, static_cast<int>(p->get_int64()));
@@ -48,7 +48,7 @@ std::optional<std::string> amount_to_minor(const json::value* amount, int precis
     if (why) *why = "amount is null";
     return std::nullopt;
   }
-  auto text = decimal_text(amount);
+  auto text = cx::json::decimal_text(amount);
   if (!text) {
     if (why) *why = "amount is not a decimal number";
     return std::nullopt;
@@ -60,7 +60,7 @@ std::optional<std::string> amount_to_minor(const json::value* amount, int precis
 }
 
 std::optional<cx::Account> map_account(const json::object& a, const Owner& owner, int64_t now_ms, std::string* why) {
-  auto id = id_text(a.if_contains("id"));
+  auto id = cx::json::id_text(a.if_contains("id"));
   if (!id) {
     if (why) *why = "account has no id";
     return std::nullopt;
@@ -70,32 +70,32 @@ std::optional<cx::Account> map_account(const json::object& a, const Owner& owner
   std::optional<std::string> created = utc_of(a, "created");
   if (!created) created = utc_of(a, "opening_date");
   acc.created_at = created.value_or(cx::time::format_rfc3339(now_ms));
-  acc.name = string_member(a, "original_name");
-  if (!acc.name) acc.name = string_member(a, "name");
-  acc.default_asset = asset_of(object_member(a, "currency"));
+  acc.name = cx::json::text_or_none(a, "original_name");
+  if (!acc.name) acc.name = cx::json::text_or_none(a, "name");
+  acc.default_asset = asset_of(cx::json::object_or_null(a, "currency"));
 
   put(acc.metadata, "account_id", id);
-  put(acc.metadata, "iban", string_member(a, "iban"));
-  put(acc.metadata, "bic", string_member(a, "bic"));
-  put(acc.metadata, "account_number", string_member(a, "number"));
-  put(acc.metadata, "name", string_member(a, "name"));
-  put(acc.metadata, "type", string_member(a, "type"));
-  put(acc.metadata, "usage", string_member(a, "usage"));
+  put(acc.metadata, "iban", cx::json::text_or_none(a, "iban"));
+  put(acc.metadata, "bic", cx::json::text_or_none(a, "bic"));
+  put(acc.metadata, "account_number", cx::json::text_or_none(a, "number"));
+  put(acc.metadata, "name", cx::json::text_or_none(a, "name"));
+  put(acc.metadata, "type", cx::json::text_or_none(a, "type"));
+  put(acc.metadata, "usage", cx::json::text_or_none(a, "usage"));
   put(acc.metadata, "error", scalar(a, "error"));
 
   json::object raw = a;
   raw.erase("transactions");
   acc.raw = std::move(raw);
   acc.provider_user_id = owner.provider_user_id;
-  if (!acc.provider_user_id) acc.provider_user_id = id_text(a.if_contains("id_user"));
+  if (!acc.provider_user_id) acc.provider_user_id = cx::json::id_text(a.if_contains("id_user"));
   acc.connection_id = owner.connection_id;
-  if (!acc.connection_id) acc.connection_id = id_text(a.if_contains("id_connection"));
+  if (!acc.connection_id) acc.connection_id = cx::json::id_text(a.if_contains("id_connection"));
   return acc;
 }
 
 std::optional<cx::Balance> map_balance(const json::object& a, const Owner& owner, int64_t now_ms, std::string* why) {
-  auto id = id_text(a.if_contains("id"));
-  auto asset = asset_of(object_member(a, "currency"));
+  auto id = cx::json::id_text(a.if_contains("id"));
+  auto asset = asset_of(cx::json::object_or_null(a, "currency"));
   if (!id || !asset) {
     if (why) *why = !id ? "account has no id" : "account has no valid currency {id, precision}";
     return std::nullopt;
@@ -112,20 +112,20 @@ std::optional<cx::Balance> map_balance(const json::object& a, const Owner& owner
   b.amount = *minor;
   b.asset = *asset;
   b.provider_user_id = owner.provider_user_id;
-  if (!b.provider_user_id) b.provider_user_id = id_text(a.if_contains("id_user"));
+  if (!b.provider_user_id) b.provider_user_id = cx::json::id_text(a.if_contains("id_user"));
   b.connection_id = owner.connection_id;
-  if (!b.connection_id) b.connection_id = id_text(a.if_contains("id_connection"));
+  if (!b.connection_id) b.connection_id = cx::json::id_text(a.if_contains("id_connection"));
   return b;
 }
 
 void map_transaction(const json::object& tx, const std::string& account_ref, const std::string& asset,
                      const Owner& owner, PaymentBatch& out) {
-  auto id = id_text(tx.if_contains("id"));
+  auto id = cx::json::id_text(tx.if_contains("id"));
   if (!id) {
     out.rejected.push_back({"?", "transaction has no id"});
     return;
   }
-  if (truthy_member(tx, "deleted")) {
+  if (cx::json::truthy(tx, "deleted")) {
     out.to_delete.push_back({*id});
     return;
   }
@@ -160,19 +160,19 @@ void map_transaction(const json::object& tx, const std::string& account_ref, con
     p.type = cx::payment_type::kPayIn;
     p.destination_account_reference = account_ref;
   }
-  p.status = truthy_member(tx, "coming") ? cx::payment_status::kPending : cx::payment_status::kSucceeded;
+  p.status = cx::json::truthy(tx, "coming") ? cx::payment_status::kPending : cx::payment_status::kSucceeded;
 
   put(p.metadata, "transaction_id", id);
-  std::optional<std::string> category = id_text(tx.if_contains("id_category"));
+  std::optional<std::string> category = cx::json::id_text(tx.if_contains("id_category"));
   if (!category)
-    if (auto* cats = array_member(tx, "categories"); cats && !cats->empty() && cats->front().is_object())
-      category = id_text(cats->front().get_object().if_contains("code"));
+    if (auto* cats = cx::json::array_or_null(tx, "categories"); cats && !cats->empty() && cats->front().is_object())
+      category = cx::json::id_text(cats->front().get_object().if_contains("code"));
   put(p.metadata, "category_id", category);
-  put(p.metadata, "description", string_member(tx, "wording"));
-  put(p.metadata, "original_wording", string_member(tx, "original_wording"));
-  put(p.metadata, "simplified_wording", string_member(tx, "simplified_wording"));
-  put(p.metadata, "last_update", string_member(tx, "last_update"));
-  put(p.metadata, "type", string_member(tx, "type"));
+  put(p.metadata, "description", cx::json::text_or_none(tx, "wording"));
+  put(p.metadata, "original_wording", cx::json::text_or_none(tx, "original_wording"));
+  put(p.metadata, "simplified_wording", cx::json::text_or_none(tx, "simplified_wording"));
+  put(p.metadata, "last_update", cx::json::text_or_none(tx, "last_update"));
+  put(p.metadata, "type", cx::json::text_or_none(tx, "type"));
 
   p.raw = tx;
   p.provider_user_id = owner.provider_user_id;
@@ -181,18 +181,18 @@ void map_transaction(const json::object& tx, const std::string& account_ref, con
 }
 
 std::optional<cx::Account> map_counterparty(const json::object& tx, const Owner& owner, int64_t now_ms) {
-  auto* cp = object_member(tx, "counterparty");
+  auto* cp = cx::json::object_or_null(tx, "counterparty");
   if (!cp) return std::nullopt;
-  auto identification = string_member(*cp, "account_identification");
-  auto ref = id_text(cp->if_contains("id"));
+  auto identification = cx::json::text_or_none(*cp, "account_identification");
+  auto ref = cx::json::id_text(cp->if_contains("id"));
   if (!ref) ref = identification;
   if (!ref) return std::nullopt;
   cx::Account acc;
   acc.reference = *ref;
   acc.created_at = utc_of(tx, "date").value_or(cx::time::format_rfc3339(now_ms));
-  acc.name = string_member(*cp, "label");
+  acc.name = cx::json::text_or_none(*cp, "label");
   put(acc.metadata, "counterparty_id", ref);
-  auto scheme = string_member(*cp, "account_scheme_name");
+  auto scheme = cx::json::text_or_none(*cp, "account_scheme_name");
   if (identification) {
     if (scheme == "iban") put(acc.metadata, "iban", identification);
     else put(acc.metadata, "account_number", identification);

@@ -12,7 +12,7 @@ namespace powens {
 /// The string Powens signs for a webhook POSTed to `path` (no scheme, host or query).
 std::string signed_string(std::string_view path, std::string_view date, std::string_view body);
 
-/// base64(HMAC-SHA256(secret, signed_string(path, date, body))), computed with Botan.
+/// base64(HMAC-SHA256(secret, signed_string(path, date, body))), with connectivity/crypto.hpp.
 std::string sign_webhook(std::string_view secret, std::string_view path, std::string_view date, std::string_view body);
 
 /// True when `signature` (base64) is the HMAC of the request; compared in constant time on the
@@ -24,8 +24,5 @@ bool signature_matches(std::string_view secret, std::string_view path, std::stri
 /// what the sandbox sends) or an HTTP date (IMF-fixdate, RFC 9110 §5.6.7, "Fri, 04 Dec 2026
 /// 13:00:00 GMT"); Powens does not document the format (README.md, "Webhooks"). nullopt otherwise.
 std::optional<int64_t> signature_date_ms(std::string_view date);
-
-/// Lower-case hex SHA-256 of `data` (webhook idempotency keys).
-std::string sha256_hex(std::string_view data);
 
 }  // namespace powens

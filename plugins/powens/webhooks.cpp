@@ -3,15 +3,15 @@
 #include "connection_state.hpp"
 #include "mapping.hpp"
 #include "paris_time.hpp"
-#include "precise_json.hpp"
 #include "signature.hpp"
-#include "url.hpp"
 
+#include <connectivity/crypto.hpp>
+#include <connectivity/http.hpp>
+#include <connectivity/json.hpp>
 #include <connectivity/money.hpp>
 #include <connectivity/time.hpp>
 
 #include <cctype>
-
 #include <map>
 #include <set>
 
@@ -31,7 +31,7 @@ std::vector<cx::WebhookConfig> webhook_configs(const std::string& secret) {
 namespace {
 
 const json::object& object_at(const json::object& o, std::string_view k, std::string_view field) {
-  auto* v = object_member(o, k);
+  auto* v = cx::json::object_or_null(o, k);
   if (!v) throw cx::invalid(std::string(field), "missing object " + std::string(field));
   return *v;
 }
@@ -90,10 +90,10 @@ Freshness freshness(const cx::Host& host, const std::string& connection_id, cons
 /// and connection state are outdated and dropped, so it cannot resurrect a provisional payment.
 void translate_connection(const json::object& connection, std::optional<std::string> user_id, const cx::Host& host,
                           json::array& responses) {
-  auto connection_id = id_text(connection.if_contains("id"));
+  auto connection_id = cx::json::id_text(connection.if_contains("id"));
   if (!connection_id) throw cx::invalid("connection.id", "webhook connection has no id");
-  if (!user_id) user_id = id_text(connection.if_contains("id_user"));
-  Freshness f = freshness(host, *connection_id, string_member(connection, "last_update"));
+  if (!user_id) user_id = cx::json::id_text(connection.if_contains("id_user"));
+  Freshness f = freshness(host, *connection_id, cx::json::text_or_none(connection, "last_update"));
   if (f == Freshness::kDeleted) {
     host.warn("powens: ignoring CONNECTION_SYNCED for deleted connection " + *connection_id);
     return;
@@ -116,7 +116,7 @@ void translate_connection(const json::object& connection, std::optional<std::str
   std::set<std::string> external_refs;
   PaymentBatch batch;
   std::vector<Rejection> rejected;
-  if (auto* list = array_member(connection, "accounts"))
+  if (auto* list = cx::json::array_or_null(connection, "accounts"))
     for (auto& v : *list) {
       if (!v.is_object()) continue;
       auto& a = v.get_object();
@@ -127,10 +127,10 @@ void translate_connection(const json::object& connection, std::optional<std::str
         continue;
       }
       std::string asset = acc->default_asset.value_or("");
-      if (auto* txs = array_member(a, "transactions"))
+      if (auto* txs = cx::json::array_or_null(a, "transactions"))
         for (auto& t : *txs) {
           if (!t.is_object()) continue;
-          if (stale && truthy_member(t.get_object(), "coming") && !truthy_member(t.get_object(), "deleted")) continue;
+          if (stale && cx::json::truthy(t.get_object(), "coming") && !cx::json::truthy(t.get_object(), "deleted")) continue;
           map_transaction(t.get_object(), acc->reference, asset, owner, batch);
           if (auto ext = map_counterparty(t.get_object(), owner, now); ext && external_refs.insert(ext->reference).second)
             externals.push_back(std::move(*ext));
@@ -154,31 +154,31 @@ void translate_connection(const json::object& connection, std::optional<std::str
 /// connection}) or at the root. The disconnection is expected at connection.expire (Paris time),
 /// else a week from now (the reference's rule for a pending disconnect without a date).
 void translate_pending_disconnect(const json::object& body, const cx::Host& host, json::array& responses) {
-  auto* user = object_member(body, "user");
-  auto* nested = object_member(body, "connection");
+  auto* user = cx::json::object_or_null(body, "user");
+  auto* nested = cx::json::object_or_null(body, "connection");
   const json::object& connection = nested ? *nested : body;
-  auto id = id_text(connection.if_contains("id"));
+  auto id = cx::json::id_text(connection.if_contains("id"));
   if (!id) throw cx::invalid("webhook.body.connection.id", "CONNECTION_PENDING_DISCONNECT has no connection id");
-  auto user_id = user ? id_text(user->if_contains("id")) : std::nullopt;
-  if (!user_id) user_id = id_text(connection.if_contains("id_user"));
+  auto user_id = user ? cx::json::id_text(user->if_contains("id")) : std::nullopt;
+  if (!user_id) user_id = cx::json::id_text(connection.if_contains("id_user"));
   if (host.state_get(sync_key(*id)) == kDeletedMark) {
     host.warn("powens: ignoring CONNECTION_PENDING_DISCONNECT for deleted connection " + *id);
     return;
   }
   std::optional<std::string> at;
-  if (auto expire = string_member(connection, "expire")) at = paris_to_rfc3339(*expire);
+  if (auto expire = cx::json::text_or_none(connection, "expire")) at = paris_to_rfc3339(*expire);
   if (!at) at = cx::time::format_rfc3339(host.now_ms() + kPendingDisconnectDefaultDays * 86400000);
-  auto reason = string_member(connection, "error_message");
+  auto reason = cx::json::text_or_none(connection, "error_message");
   responses.push_back(cx::webhook::connection_pending_disconnect(
       user_id, *id, *at, reason.value_or("the connection will be disconnected at Powens; renew it through update-link")));
 }
 
 /// The event a request is for: its name, else its config's name, else the URL path suffix.
 std::string event_of(const json::object& request) {
-  if (auto n = string_member(request, "name")) return *n;
-  if (auto* c = object_member(request, "config")) {
-    if (auto n = string_member(*c, "name")) return *n;
-    if (auto p = string_member(*c, "urlPath")) {
+  if (auto n = cx::json::text_or_none(request, "name")) return *n;
+  if (auto* c = cx::json::object_or_null(request, "config")) {
+    if (auto n = cx::json::text_or_none(*c, "name")) return *n;
+    if (auto p = cx::json::text_or_none(*c, "urlPath")) {
       static const std::map<std::string, std::string> by_path{{"/connection-synced", "CONNECTION_SYNCED"},
                                                               {"/connection-deleted", "CONNECTION_DELETED"},
                                                               {"/user-deleted", "USER_DELETED"},
@@ -194,58 +194,58 @@ std::string event_of(const json::object& request) {
 
 json::object verify_webhook(const json::object& request) {
   auto& webhook = object_at(request, "webhook", "webhook");
-  auto* config = object_member(request, "config");
-  auto* meta = config ? object_member(*config, "metadata") : nullptr;
-  auto secret = meta ? string_member(*meta, "secret") : std::nullopt;
+  auto* config = cx::json::object_or_null(request, "config");
+  auto* meta = config ? cx::json::object_or_null(*config, "metadata") : nullptr;
+  auto secret = meta ? cx::json::text_or_none(*meta, "secret") : std::nullopt;
   if (!secret) throw cx::Failure(CX_ERR_AUTH, "webhook config has no secret");
-  auto* headers = object_member(webhook, "headers");
+  auto* headers = cx::json::object_or_null(webhook, "headers");
   auto signature = headers ? header(*headers, "bi-signature") : std::nullopt;
   auto date = headers ? header(*headers, "bi-signature-date") : std::nullopt;
   if (!signature || signature->empty()) throw cx::Failure(CX_ERR_AUTH, "webhook has no BI-Signature header");
   if (!date || date->empty()) throw cx::Failure(CX_ERR_AUTH, "webhook has no BI-Signature-Date header");
   auto signed_at = signature_date_ms(*date);
   if (!signed_at) throw cx::Failure(CX_ERR_AUTH, "webhook BI-Signature-Date '" + date->substr(0, 64) + "' is not a date");
-  auto full_url = string_member(webhook, "fullURL");
-  auto path = full_url ? url_path(*full_url) : std::nullopt;
+  auto full_url = cx::json::text_or_none(webhook, "fullURL");
+  auto path = full_url ? cx::url_path(*full_url) : std::nullopt;
   if (!path) throw cx::Failure(CX_ERR_AUTH, "webhook has no usable fullURL to verify the signature against");
   std::string body = webhook_body(webhook);
   if (!signature_matches(*secret, *path, *date, body, *signature))
     throw cx::Failure(CX_ERR_AUTH, "webhook BI-Signature does not match");
   // The host refuses a signedAt outside its tolerance window and remembers the key that long.
-  return json::object{{"idempotencyKey", sha256_hex(*path + "\n" + body)},
+  return json::object{{"idempotencyKey", cx::crypto::sha256_hex(*path + "\n" + body)},
                       {"signedAt", cx::time::format_rfc3339(*signed_at)}};
 }
 
 json::object translate_webhook(const json::object& request, const cx::Host& host) {
   auto& webhook = object_at(request, "webhook", "webhook");
   std::string event = event_of(request);
-  json::value parsed = parse_precise(webhook_body(webhook), "webhook body");
-  if (!parsed.is_object()) throw cx::invalid("webhook.body", "webhook body is not a JSON object");
-  auto& body = parsed.get_object();
+  auto parsed = cx::json::parse_exact(webhook_body(webhook));
+  if (!parsed || !parsed->is_object()) throw cx::invalid("webhook.body", "webhook body is not a JSON object");
+  auto& body = parsed->get_object();
   json::array responses;
 
   if (event == "CONNECTION_SYNCED") {
-    auto* user = object_member(body, "user");
+    auto* user = cx::json::object_or_null(body, "user");
     auto& connection = object_at(body, "connection", "webhook.body.connection");
-    translate_connection(connection, user ? id_text(user->if_contains("id")) : std::nullopt, host, responses);
+    translate_connection(connection, user ? cx::json::id_text(user->if_contains("id")) : std::nullopt, host, responses);
   } else if (event == "USER_SYNCED") {
-    auto* user = object_member(body, "user");
-    auto user_id = id_text((user ? *user : body).if_contains("id"));
-    const json::array* connections = array_member(body, "connections");
-    if (!connections && user) connections = array_member(*user, "connections");
+    auto* user = cx::json::object_or_null(body, "user");
+    auto user_id = cx::json::id_text((user ? *user : body).if_contains("id"));
+    const json::array* connections = cx::json::array_or_null(body, "connections");
+    if (!connections && user) connections = cx::json::array_or_null(*user, "connections");
     if (connections)
       for (auto& c : *connections)
         if (c.is_object()) translate_connection(c.get_object(), user_id, host, responses);
   } else if (event == "CONNECTION_DELETED") {
-    auto id = id_text(body.if_contains("id"));
+    auto id = cx::json::id_text(body.if_contains("id"));
     if (!id) throw cx::invalid("webhook.body.id", "CONNECTION_DELETED body has no connection id");
     host.state_put(sync_key(*id), kDeletedMark);
     // Deleted at Powens: removed with its data, like an API deletion (docs/providers/powens.md).
-    responses.push_back(cx::webhook::connection_deleted(id_text(body.if_contains("id_user")), *id, now_utc(host)));
+    responses.push_back(cx::webhook::connection_deleted(cx::json::id_text(body.if_contains("id_user")), *id, now_utc(host)));
   } else if (event == "CONNECTION_PENDING_DISCONNECT") {
     translate_pending_disconnect(body, host, responses);
   } else if (event == "USER_DELETED") {
-    auto id = id_text(body.if_contains("id"));
+    auto id = cx::json::id_text(body.if_contains("id"));
     if (!id) throw cx::invalid("webhook.body.id", "USER_DELETED body has no user id");
     responses.push_back(cx::webhook::user_disconnected(*id, std::string("user deleted at Powens")));
   } else {

@@ -3,14 +3,14 @@
 # Expects CX_SDK_EXPORTS_MAP, CX_SDK_JSON_IMPL_SOURCE and CX_SDK_CATCH_MAIN_SOURCE (set by
 # ConnectivitySDKConfig.cmake, or by sdk/CMakeLists.txt in the Connectivity tree) and cx::sdk.
 
-# Boost.JSON's implementation, compiled once per project (hidden, position-independent) and
-# linked into every connector and connector test: a plugin needs no Boost library at run time,
-# and two plugins never share or shadow each other's JSON symbols.
+# Boost.JSON's and Boost.URL's implementations, compiled once per project (hidden,
+# position-independent) and linked into every connector and connector test: a plugin needs no
+# Boost library at run time, and two plugins never share or shadow each other's symbols.
 if(NOT TARGET cx_sdk_json)
   add_library(cx_sdk_json OBJECT ${CX_SDK_JSON_IMPL_SOURCE})
   set_target_properties(cx_sdk_json PROPERTIES CXX_STANDARD 20 CXX_STANDARD_REQUIRED ON
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON POSITION_INDEPENDENT_CODE ON)
-  target_compile_definitions(cx_sdk_json PUBLIC BOOST_JSON_NO_LIB BOOST_CONTAINER_NO_LIB)
+  target_compile_definitions(cx_sdk_json PUBLIC BOOST_JSON_NO_LIB BOOST_CONTAINER_NO_LIB BOOST_URL_NO_LIB)
   target_link_libraries(cx_sdk_json PUBLIC cx::sdk)
   add_library(cx::sdk_json ALIAS cx_sdk_json)
 endif()

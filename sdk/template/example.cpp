@@ -6,130 +6,98 @@
 //                                                           "accountId", "createdAt"}]}
 // Both lists are sorted by id; `after` returns the items after that id, so the state of a fetch is
 // the last id seen ({"after": id}) and a later sync only sees newer items.
-// Auth: "Authorization: Bearer <apiKey>". Errors: 401/403 bad key, 429 with Retry-After (seconds).
+// Auth: "Authorization: Bearer <apiKey>". Errors: 401/403 bad key, 429 with Retry-After.
+//
+// The SDK helpers do the parts every connector needs: config::Bound checks the config against
+// kConfigSchema (the host applies the same schema before create()), call_json maps every HTTP
+// status as in the SDK README's "Errors and retries" (Retry-After included) and turns a 2xx that
+// is not the expected JSON into CX_ERR_UPSTREAM (retried), with_query percent-encodes, the
+// cx::json accessors throw cx::BadItem naming the field, and the typed pages write the response.
+#include <connectivity/config.hpp>
+#include <connectivity/http.hpp>
+#include <connectivity/json.hpp>
 #include <connectivity/model.hpp>
+#include <connectivity/pages.hpp>
 
-#include <algorithm>
 #include <string>
 #include <vector>
-
-namespace {
-
-// Status → CX_ERR_* as in the SDK README's "Errors and retries" table. Throws unless 2xx.
-void check_status(const cx::HttpResponse& r, const std::string& what) {
-  if (r.ok()) return;
-  std::string msg = "example: " + what + " answered HTTP " + std::to_string(r.status);
-  if (r.status == 401 || r.status == 403) throw cx::Failure(CX_ERR_AUTH, msg);
-  if (r.status == 404) throw cx::Failure(CX_ERR_NOT_FOUND, msg);
-  if (r.status == 429) {
-    // Retry-After in delay-seconds (RFC 9110 section 10.2.3); the host waits at least that long.
-    int64_t seconds = 0;
-    std::string ra = r.header("retry-after");
-    if (!ra.empty() && ra.size() < 9 && ra.find_first_not_of("0123456789") == std::string::npos) seconds = std::stoll(ra);
-    throw cx::Failure(CX_ERR_RATE_LIMITED, msg, "", seconds * 1000);
-  }
-  if (r.status == 408 || r.status >= 500) throw cx::Failure(CX_ERR_UPSTREAM, msg);
-  throw cx::Failure(CX_ERR_INVALID_ARGUMENT, msg);
-}
-
-// The "data" array of a 2xx body; anything else is the provider's fault (UPSTREAM, retried).
-boost::json::array data_of(const cx::HttpResponse& r, const std::string& what) {
-  boost::system::error_code ec;
-  boost::json::value body = boost::json::parse(r.body, ec);
-  auto* data = !ec && body.is_object() ? body.get_object().if_contains("data") : nullptr;
-  if (!data || !data->is_array()) throw cx::Failure(CX_ERR_UPSTREAM, "example: " + what + " answered no \"data\" array");
-  return data->get_array();
-}
-
-std::string str(const boost::json::object& o, const char* key) {
-  auto* v = o.if_contains(key);
-  if (!v || !v->is_string()) throw cx::Failure(CX_ERR_UPSTREAM, std::string("example: item without string \"") + key + "\"");
-  return std::string(v->get_string());
-}
-
-}  // namespace
 
 class Example final : public cx::Connector {
  public:
   static constexpr const char* kConfigSchema = R"({"type": "object", "required": ["apiKey"],
     "properties": {"apiKey": {"type": "string", "description": "Example Bank API key"},
-                   "baseUrl": {"type": "string", "default": "https://api.example.com"}},
+                   "baseUrl": {"type": "string", "format": "url", "default": "https://api.example.com",
+                               "description": "API root"}},
     "x-cx-egress-hosts": ["api.example.com:443"]})";
 
   Example(cx::Host host, const boost::json::object& config) : Connector(std::move(host)) {
-    auto* key = config.if_contains("apiKey");
-    if (!key || !key->is_string() || key->get_string().empty()) throw cx::invalid("apiKey", "apiKey is required (a string)");
-    key_ = key->get_string();
-    if (auto* base = config.if_contains("baseUrl")) {
-      if (!base->is_string() || !base->get_string().starts_with("http")) throw cx::invalid("baseUrl", "baseUrl must be an http(s) URL");
-      base_ = base->get_string();
-    }
+    cx::config::Bound cfg(kConfigSchema, config, "example config");  // INVALID_ARGUMENT naming the field
+    key_ = cfg.string("apiKey");
+    base_ = cfg.base_url("baseUrl");
   }
 
   boost::json::value fetch_accounts(const cx::Call& call) override {
-    auto [items, state, more] = page(call, "/accounts");
-    std::vector<cx::Account> out;
-    for (auto& v : items) {
-      if (!v.is_object()) continue;  // the host would skip it anyway
-      const auto& o = v.get_object();
-      cx::Account& a = out.emplace_back();
-      a.reference = str(o, "id");
-      a.created_at = str(o, "createdAt");
-      a.name = str(o, "name");
-      a.default_asset = str(o, "currency") + "/2";
-    }
-    return {{"accounts", boost::json::value_from(out)}, {"newState", state}, {"hasMore", more}};
+    cx::AccountsPage page;
+    fetch(call, "/accounts", page.new_state, page.has_more, [&](const boost::json::object& o) {
+      cx::Account a;  // pushed only once every field is read: a BadItem leaves no half item
+      a.reference = cx::json::required_string(o, "id");
+      a.created_at = cx::json::required_string(o, "createdAt");
+      a.name = cx::json::required_string(o, "name");
+      a.default_asset = cx::json::required_string(o, "currency") + "/2";
+      page.accounts.push_back(std::move(a));
+    });
+    return page;
   }
 
   boost::json::value fetch_payments(const cx::Call& call) override {
-    auto [items, state, more] = page(call, "/payments");
-    std::vector<cx::Payment> out;
-    for (auto& v : items) {
-      if (!v.is_object()) continue;
-      const auto& o = v.get_object();
-      cx::Payment& p = out.emplace_back();
-      p.reference = str(o, "id");
-      p.created_at = str(o, "createdAt");
+    cx::PaymentsPage page;
+    fetch(call, "/payments", page.new_state, page.has_more, [&](const boost::json::object& o) {
+      cx::Payment p;
+      p.reference = cx::json::required_string(o, "id");
+      p.created_at = cx::json::required_string(o, "createdAt");
       p.type = cx::payment_type::kPayIn;
-      p.amount = str(o, "amount");  // minor units, as the provider sends them
-      p.asset = str(o, "currency") + "/2";
-      p.status = str(o, "status") == "settled" ? cx::payment_status::kSucceeded : cx::payment_status::kPending;
-      p.destination_account_reference = str(o, "accountId");
-    }
-    return {{"payments", boost::json::value_from(out)}, {"paymentsToDelete", boost::json::array{}},
-            {"newState", state}, {"hasMore", more}};
+      p.amount = cx::json::required_string(o, "amount");  // minor units, as the provider sends them
+      p.asset = cx::json::required_string(o, "currency") + "/2";
+      p.status = cx::json::required_string(o, "status") == "settled" ? cx::payment_status::kSucceeded
+                                                                     : cx::payment_status::kPending;
+      p.destination_account_reference = cx::json::required_string(o, "accountId");
+      page.payments.push_back(std::move(p));
+    });
+    return page;
   }
 
  private:
-  struct Page {
-    boost::json::array items;
-    boost::json::value new_state;
-    bool has_more;
-  };
-
-  // One page after the state's last id; the new state is the last id of this page.
-  Page page(const cx::Call& call, const std::string& path) const {
-    const auto& req = call.object();
-    int64_t limit = 100;
-    if (auto* n = req.if_contains("pageSize"); n && n->is_int64()) limit = std::clamp<int64_t>(n->get_int64(), 1, 500);
+  // One page after the state's last id: each item goes to `map` (an item it refuses with
+  // cx::BadItem is logged and skipped), the new state is the last id of this page.
+  template <class Map>
+  void fetch(const cx::Call& call, const std::string& path, boost::json::value& new_state, bool& has_more, Map map) const {
+    auto req = cx::FetchRequest::of(call, {.default_size = 100, .max_size = 500});
     std::string after;
-    if (auto* s = req.if_contains("state"); s && s->is_object())
-      if (auto* a = s->get_object().if_contains("after"); a && a->is_string()) after = a->get_string();
+    if (auto* s = req.state_object()) after = cx::json::text_or_none(*s, "after").value_or("");
+    cx::Query query{{"limit", std::to_string(req.page_size)}};
+    if (!after.empty()) query.emplace_back("after", after);
     cx::HttpRequest r;
-    r.url = base_ + path + "?limit=" + std::to_string(limit);
-    if (!after.empty()) r.url += "&after=" + after;  // ids are [A-Za-z0-9_-]: nothing to encode
+    r.url = cx::with_query(base_ + path, query);
     r.headers = {{"Authorization", "Bearer " + key_}, {"Accept", "application/json"}};
-    cx::HttpResponse resp = host().http(r, &call);  // &call: bounded by the op's deadline
-    check_status(resp, "GET " + path);
-    boost::json::array items = data_of(resp, "GET " + path);
-    if (!items.empty() && items.back().is_object()) after = str(items.back().get_object(), "id");
-    boost::json::value state = after.empty() ? boost::json::value(nullptr) : boost::json::value({{"after", after}});
-    bool more = static_cast<int64_t>(items.size()) == limit;
-    return {std::move(items), std::move(state), more};
+    // &call: bounded by the op's deadline. Throws cx::Failure for any non-2xx or garbage 2xx.
+    auto body = cx::call_json(host(), r, call, {.what = "example GET " + path, .shape = cx::Shape::object});
+    auto* items = cx::json::array_or_null(body.get_object(), "data");
+    if (!items) throw cx::Failure(CX_ERR_UPSTREAM, "example GET " + path + " answered no \"data\" array");
+    for (const auto& v : *items) {
+      try {
+        if (!v.is_object()) throw cx::BadItem("item is not an object");
+        map(v.get_object());
+        after = cx::json::required_string(v.get_object(), "id");
+      } catch (const cx::BadItem& e) {
+        host().warn("example GET " + path + ": item skipped: " + e.what());
+      }
+    }
+    new_state = after.empty() ? boost::json::value(nullptr) : boost::json::value({{"after", after}});
+    has_more = items->size() == req.page_size;
   }
 
   std::string key_;
-  std::string base_ = "https://api.example.com";
+  std::string base_;
 };
 
 CX_CONNECTOR(Example, "example", "0.1.0", CX_CAP_FETCH_ACCOUNTS | CX_CAP_FETCH_PAYMENTS)

@@ -49,3 +49,21 @@ TEST_CASE("a missing apiKey is refused naming the field") {
   CHECK(d.create_code() == CX_ERR_INVALID_ARGUMENT);
   CHECK(boost::json::parse(d.create_error()).at("field") == "apiKey");
 }
+
+TEST_CASE("an item without a required field is skipped, the rest of the page is kept") {
+  cx::testing::FakeHost host;
+  host.push_response(200, R"({"data": [{"id": "acc_1", "currency": "EUR", "createdAt": "2024-01-02T03:04:05Z"},
+                                       {"id": "acc_2", "name": "Ops", "currency": "EUR", "createdAt": "2024-01-02T03:04:05Z"}]})");
+  cx::testing::Driver d(cx_connector_entry(CX_ABI_VERSION), host, kConfig);
+  auto out = d.call_ok(&cx_connector::fetch_accounts, R"({"state": null, "pageSize": 5})");
+  REQUIRE(out.at("accounts").as_array().size() == 1);
+  CHECK(out.at("accounts").at(0).at("reference") == "acc_2");
+  CHECK(out.at("newState").at("after") == "acc_2");
+}
+
+TEST_CASE("a 2xx whose body is not JSON is UPSTREAM, retried by the host") {
+  cx::testing::FakeHost host;
+  host.push_response(200, "<html>maintenance</html>");
+  cx::testing::Driver d(cx_connector_entry(CX_ABI_VERSION), host, kConfig);
+  CHECK(d.call(&cx_connector::fetch_accounts, R"({"state": null, "pageSize": 5})").code == CX_ERR_UPSTREAM);
+}

@@ -24,4 +24,9 @@ grep -q '"reference":"acme-acc-1"' <<<"$out"
 # The plugin's own config validation reaches the host with the field it names.
 if "$inspect" --call fetch_accounts --config '{}' "$so" 2>"$work/err"; then echo "bad config accepted"; exit 1; fi
 grep -q 'apiKey is required' "$work/err"
+# The SDK README's opening example compiles against the SDK-only install as printed.
+readme=$(cd "$src/../../sdk" && pwd)/README.md
+awk '/^```cpp$/ {on = 1; next} on && /^```$/ {exit} on' "$readme" >"$work/readme_example.cpp"
+grep -q 'CX_CONNECTOR(Acme' "$work/readme_example.cpp" || { echo "no example at the top of $readme"; exit 1; }
+${CXX:-c++} -std=c++20 -fsyntax-only -I"$prefix/include" "$work/readme_example.cpp"
 echo "external build: ok"

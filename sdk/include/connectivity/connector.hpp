@@ -308,6 +308,47 @@ inline void destroy(cx_instance* self) noexcept { delete reinterpret_cast<Connec
   (std::is_same_v<decltype(&C::name), ::cx::detail::OpMember> ? static_cast<cx_op_fn>(nullptr) \
                                                               : &::cx::detail::op<&::cx::Connector::name>)
 
+/// True when C overrides op `name` (its member pointer is no longer Connector's).
+#define CX_SDK_OVERRIDES(C, name) (!std::is_same_v<decltype(&C::name), ::cx::detail::OpMember>)
+
+/// Compile-time check of CX_CONNECTOR: each capability bit is set exactly when its ops are
+/// overridden (the loader would refuse a bit without its slot; an op without its bit is never
+/// called). ALLOW_* bits have no op.
+template <class C, uint64_t Caps>
+constexpr bool capabilities_match() {
+#define CX_SDK_CAP(bit, ops, text) static_assert(((Caps & (bit)) != 0) == (ops), text)
+  CX_SDK_CAP(CX_CAP_FETCH_ACCOUNTS, CX_SDK_OVERRIDES(C, fetch_accounts),
+             "CX_CAP_FETCH_ACCOUNTS must be set exactly when fetch_accounts is overridden");
+  CX_SDK_CAP(CX_CAP_FETCH_BALANCES, CX_SDK_OVERRIDES(C, fetch_balances),
+             "CX_CAP_FETCH_BALANCES must be set exactly when fetch_balances is overridden");
+  CX_SDK_CAP(CX_CAP_FETCH_EXTERNAL_ACCOUNTS, CX_SDK_OVERRIDES(C, fetch_external_accounts),
+             "CX_CAP_FETCH_EXTERNAL_ACCOUNTS must be set exactly when fetch_external_accounts is overridden");
+  CX_SDK_CAP(CX_CAP_FETCH_PAYMENTS, CX_SDK_OVERRIDES(C, fetch_payments),
+             "CX_CAP_FETCH_PAYMENTS must be set exactly when fetch_payments is overridden");
+  CX_SDK_CAP(CX_CAP_CREATE_WEBHOOKS, CX_SDK_OVERRIDES(C, create_webhooks),
+             "CX_CAP_CREATE_WEBHOOKS must be set exactly when create_webhooks is overridden");
+  CX_SDK_CAP(CX_CAP_TRANSLATE_WEBHOOKS, CX_SDK_OVERRIDES(C, verify_webhook) && CX_SDK_OVERRIDES(C, translate_webhook),
+             "CX_CAP_TRANSLATE_WEBHOOKS must be set exactly when verify_webhook and translate_webhook are overridden");
+  static_assert(CX_SDK_OVERRIDES(C, verify_webhook) == CX_SDK_OVERRIDES(C, translate_webhook),
+                "verify_webhook and translate_webhook come together (CX_CAP_TRANSLATE_WEBHOOKS)");
+  CX_SDK_CAP(CX_CAP_CREATE_BANK_ACCOUNT, CX_SDK_OVERRIDES(C, create_bank_account),
+             "CX_CAP_CREATE_BANK_ACCOUNT must be set exactly when create_bank_account is overridden");
+  CX_SDK_CAP(CX_CAP_CREATE_TRANSFER, CX_SDK_OVERRIDES(C, create_transfer),
+             "CX_CAP_CREATE_TRANSFER must be set exactly when create_transfer is overridden");
+  CX_SDK_CAP(CX_CAP_CREATE_PAYOUT, CX_SDK_OVERRIDES(C, create_payout),
+             "CX_CAP_CREATE_PAYOUT must be set exactly when create_payout is overridden");
+  constexpr int kOpenBankingOps = CX_SDK_OVERRIDES(C, create_user) + CX_SDK_OVERRIDES(C, create_user_link) +
+                                  CX_SDK_OVERRIDES(C, update_user_link) + CX_SDK_OVERRIDES(C, complete_user_link) +
+                                  CX_SDK_OVERRIDES(C, delete_user) + CX_SDK_OVERRIDES(C, delete_user_connection);
+  static_assert(kOpenBankingOps == 0 || kOpenBankingOps == 6,
+                "open banking needs all of create_user, create_user_link, update_user_link, complete_user_link, "
+                "delete_user and delete_user_connection");
+  CX_SDK_CAP(CX_CAP_OPEN_BANKING, kOpenBankingOps == 6,
+             "CX_CAP_OPEN_BANKING must be set exactly when the six open-banking ops are overridden");
+#undef CX_SDK_CAP
+  return true;
+}
+
 template <class C>
 concept HasSchema = requires { { C::kConfigSchema } -> std::convertible_to<const char*>; };
 
@@ -344,9 +385,10 @@ constexpr cx_connector describe(const char* id, const char* version, uint64_t ca
 #endif
 
 /// Registers connector class C as plugin `ID` (== the .so file stem). The entry refuses hosts of
-/// another ABI major by returning NULL.
+/// another ABI major by returning NULL. Does not compile when CAPS and the overridden ops disagree.
 #define CX_CONNECTOR(C, ID, VERSION, CAPS)                                                   \
   extern "C" CX_EXPORT const cx_connector* cx_connector_entry(uint32_t host_abi_version) {   \
+    static_assert(::cx::detail::capabilities_match<C, (CAPS)>());                             \
     static const cx_connector descriptor = ::cx::detail::describe<C>(ID, VERSION, (CAPS));   \
     return CX_ABI_MAJOR(host_abi_version) == CX_ABI_VERSION_MAJOR ? &descriptor : nullptr;   \
   }

@@ -8,7 +8,7 @@
 #include <vector>
 
 using namespace plaid_test;
-namespace json = cx::plaid::json;
+namespace json = cx::json;
 
 namespace {
 const cx_connector* entry() { return cx_connector_entry(CX_ABI_VERSION); }
@@ -259,7 +259,7 @@ TEST_CASE("fetch_payments pages /transactions/sync and keeps the cursor in the s
   std::vector<boost::json::object> calls;
   router.routes["/transactions/sync"] = [&](const boost::json::object& body) {
     calls.push_back(body);
-    std::string cursor = json::opt_string(body, "cursor").value_or("");
+    std::string cursor = json::string_or_none(body, "cursor").value_or("");
     boost::json::object r{{"transactions_update_status", "HISTORICAL_UPDATE_COMPLETE"}, {"accounts", boost::json::array{}},
                           {"modified", boost::json::array{}}, {"request_id", "r"}};
     if (cursor.empty()) {
@@ -301,7 +301,7 @@ TEST_CASE("mutation during pagination restarts from the loop's first cursor", "[
   Router router;
   std::vector<std::string> cursors;
   router.routes["/transactions/sync"] = [&](const boost::json::object& body) {
-    std::string cursor = json::opt_string(body, "cursor").value_or("");
+    std::string cursor = json::string_or_none(body, "cursor").value_or("");
     cursors.push_back(cursor);
     if (cursor == "mid-2" && cursors.size() == 1)
       return plaid_error(400, "TRANSACTIONS_ERROR", "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION");
@@ -334,12 +334,12 @@ TEST_CASE("fetch_accounts then fetch_balances from the stored payload", "[fetch]
   router.routes["/accounts/get"] = [&](const boost::json::object& body) {
     ++account_calls;
     CHECK(body.at("access_token") == "access-1");
-    return ok(json::parse(R"({"accounts":[
+    return ok(json::parse_exact(R"({"accounts":[
       {"account_id":"acc-1","name":"Checking","official_name":null,"mask":"0000","type":"depository","subtype":"checking",
        "balances":{"available":null,"current":1234.56,"limit":null,"iso_currency_code":"USD","unofficial_currency_code":null}},
       {"account_id":"acc-2","name":"Yen","official_name":null,"mask":null,"type":"depository","subtype":"savings",
        "balances":{"available":null,"current":null,"limit":null,"iso_currency_code":"JPY","unofficial_currency_code":null}}],
-      "item":{"item_id":"item-1"},"request_id":"r"})").value());
+      "item":{"item_id":"item-1"},"request_id":"r"})", json::Numbers::rounded).value());
   };
   router.install(host);
   cx::testing::Driver d(entry(), host, kConfig);

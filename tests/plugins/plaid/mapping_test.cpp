@@ -1,7 +1,8 @@
 // Amount conversion and object mapping (docs/providers/plaid.md §6, with docs/reference-faults.md §1).
 #include "amounts.hpp"
-#include "json.hpp"
 #include "mapping.hpp"
+
+#include <connectivity/json.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -9,8 +10,14 @@
 
 using namespace cx::plaid;
 
+namespace json {
+using namespace cx::json;
+/// Plaid's reading of a body: doubles correctly rounded.
+inline std::optional<boost::json::value> parse(std::string_view text) { return parse_exact(text, Numbers::rounded); }
+}  // namespace json
+
 namespace {
-boost::json::value num(const char* text) { return json::parse(text).value(); }
+boost::json::value num(const char* text) { return json::parse_exact(text, json::Numbers::rounded).value(); }
 
 boost::json::object txn(std::string id, const char* amount, bool pending = false, const char* currency = "USD",
                         std::optional<std::string> pending_id = std::nullopt) {
@@ -67,13 +74,13 @@ TEST_CASE("more decimals than the currency allows are rejected, not rounded", "[
 
 TEST_CASE("currencies: ISO 4217 precision, unofficial codes are unknown", "[amounts]") {
   std::string why;
-  auto jpy = currency_of(json::parse(R"({"iso_currency_code":"JPY","unofficial_currency_code":null})")->get_object(), &why);
+  auto jpy = currency_of(json::parse_exact(R"({"iso_currency_code":"JPY","unofficial_currency_code":null})", json::Numbers::rounded)->get_object(), &why);
   REQUIRE(jpy);
   CHECK(jpy->asset() == "JPY/0");
-  CHECK(currency_of(json::parse(R"({"iso_currency_code":"USD"})")->get_object(), &why)->asset() == "USD/2");
-  CHECK_FALSE(currency_of(json::parse(R"({"iso_currency_code":null,"unofficial_currency_code":"BTC"})")->get_object(), &why));
+  CHECK(currency_of(json::parse_exact(R"({"iso_currency_code":"USD"})", json::Numbers::rounded)->get_object(), &why)->asset() == "USD/2");
+  CHECK_FALSE(currency_of(json::parse_exact(R"({"iso_currency_code":null,"unofficial_currency_code":"BTC"})", json::Numbers::rounded)->get_object(), &why));
   CHECK_THAT(why, Catch::Contains("BTC"));
-  CHECK_FALSE(currency_of(json::parse(R"({"iso_currency_code":null,"unofficial_currency_code":null})")->get_object(), &why));
+  CHECK_FALSE(currency_of(json::parse_exact(R"({"iso_currency_code":null,"unofficial_currency_code":null})", json::Numbers::rounded)->get_object(), &why));
 }
 
 TEST_CASE("transactions: sign gives direction, pending gives status", "[mapping]") {
@@ -125,9 +132,9 @@ TEST_CASE("unmappable transactions are skipped with a reason", "[mapping]") {
 }
 
 TEST_CASE("accounts and balances", "[mapping]") {
-  auto acc = json::parse(R"({"account_id":"acc-1","name":"Plaid Checking","official_name":null,"mask":"0000",
+  auto acc = json::parse_exact(R"({"account_id":"acc-1","name":"Plaid Checking","official_name":null,"mask":"0000",
       "type":"depository","subtype":"checking","balances":{"available":100,"current":110.1,"limit":null,
-      "iso_currency_code":"USD","unofficial_currency_code":null}})")->get_object();
+      "iso_currency_code":"USD","unofficial_currency_code":null}})", json::Numbers::rounded)->get_object();
   Skipped skipped;
   auto a = map_account(acc, ctx(), skipped);
   REQUIRE(a);

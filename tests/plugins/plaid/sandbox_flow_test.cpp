@@ -22,7 +22,7 @@
 extern char** environ;
 
 using namespace plaid_test;
-namespace json = cx::plaid::json;
+namespace json = cx::json;
 
 namespace {
 /// A port free right now (a plain socket: httplib's listeners use SO_REUSEPORT and would keep

@@ -2,7 +2,8 @@
 // that routes Plaid paths to handlers, and an ES256 JWT signer built on Botan.
 #pragma once
 
-#include "json.hpp"
+#include <connectivity/crypto.hpp>
+#include <connectivity/json.hpp>
 #include "verify.hpp"
 
 #include <connectivity/testing/fake_host.hpp>
@@ -32,7 +33,7 @@ struct Router {
       std::string path = r.url.substr(std::string("http://plaid.test").size());
       auto it = routes.find(path);
       if (it == routes.end()) return cx::HttpResponse{404, {}, R"({"error_type":"INVALID_REQUEST","error_code":"NOT_FOUND","error_message":"no route","display_message":null})"};
-      auto body = cx::plaid::json::parse(r.body);
+      auto body = cx::json::parse_exact(r.body, cx::json::Numbers::rounded);
       return it->second(body && body->is_object() ? body->get_object() : boost::json::object{});
     });
   }
@@ -57,7 +58,7 @@ struct Signer {
 
   static std::string coord(const Botan::BigInt& v) {
     auto bytes = Botan::BigInt::encode_1363(v, 32);
-    return cx::plaid::base64url_encode(std::string(bytes.begin(), bytes.end()));
+    return cx::crypto::base64url_encode(std::string(bytes.begin(), bytes.end()));
   }
   /// The `key` object of /webhook_verification_key/get.
   boost::json::object jwk(std::optional<int64_t> expired_at = std::nullopt) const {
@@ -69,17 +70,17 @@ struct Signer {
   }
   /// Compact JWS over `header` and `claims` signed ES256 (raw r||s).
   std::string sign(const boost::json::object& header, const boost::json::object& claims) {
-    std::string h = cx::plaid::base64url_encode(boost::json::serialize(header));
-    std::string p = cx::plaid::base64url_encode(boost::json::serialize(claims));
+    std::string h = cx::crypto::base64url_encode(boost::json::serialize(header));
+    std::string p = cx::crypto::base64url_encode(boost::json::serialize(claims));
     std::string input = h + "." + p;
     Botan::PK_Signer signer(*key, rng, "EMSA1(SHA-256)", Botan::IEEE_1363);
     auto sig = signer.sign_message(reinterpret_cast<const uint8_t*>(input.data()), input.size(), rng);
-    return input + "." + cx::plaid::base64url_encode(std::string(sig.begin(), sig.end()));
+    return input + "." + cx::crypto::base64url_encode(std::string(sig.begin(), sig.end()));
   }
   /// A webhook JWT for `body` issued at iat (unix seconds).
   std::string webhook_jwt(const std::string& body, int64_t iat) {
     return sign(boost::json::object{{"alg", "ES256"}, {"kid", kid}, {"typ", "JWT"}},
-                boost::json::object{{"iat", iat}, {"request_body_sha256", cx::plaid::sha256_hex(body)}});
+                boost::json::object{{"iat", iat}, {"request_body_sha256", cx::crypto::sha256_hex(body)}});
   }
 };
 

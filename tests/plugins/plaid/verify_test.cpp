@@ -24,7 +24,7 @@ struct Fixture {
   Fixture() {
     router.routes["/webhook_verification_key/get"] = [this](const boost::json::object& body) {
       ++key_fetches;
-      if (cx::plaid::json::opt_string(body, "key_id") != signer.kid)
+      if (cx::json::string_or_none(body, "key_id") != signer.kid)
         return plaid_error(400, "INVALID_INPUT", "INVALID_WEBHOOK_VERIFICATION_KEY_ID", "unknown key id");
       return ok(boost::json::object{{"key", signer.jwk(expired_at)}, {"request_id", "r"}});
     };
@@ -90,20 +90,20 @@ TEST_CASE("a body whose SHA-256 differs from request_body_sha256 is refused", "[
 TEST_CASE("alg none and alg HS256 are refused before any key is fetched", "[verify]") {
   Fixture f;
   cx::testing::Driver d(cx_connector_entry(CX_ABI_VERSION), f.host, kConfig);
-  boost::json::object claims{{"iat", f.now_s()}, {"request_body_sha256", cx::plaid::sha256_hex(kBody)}};
-  std::string h_none = cx::plaid::base64url_encode(R"({"alg":"none","kid":"kid-current","typ":"JWT"})");
-  std::string payload = cx::plaid::base64url_encode(boost::json::serialize(claims));
+  boost::json::object claims{{"iat", f.now_s()}, {"request_body_sha256", cx::crypto::sha256_hex(kBody)}};
+  std::string h_none = cx::crypto::base64url_encode(R"({"alg":"none","kid":"kid-current","typ":"JWT"})");
+  std::string payload = cx::crypto::base64url_encode(boost::json::serialize(claims));
   auto none = f.verify(d, kBody, h_none + "." + payload + ".");
   CHECK(none.code == CX_ERR_AUTH);
   CHECK_THAT(none.message(), Catch::Contains("ES256"));
 
-  std::string h_hs = cx::plaid::base64url_encode(R"({"alg":"HS256","kid":"kid-current","typ":"JWT"})");
+  std::string h_hs = cx::crypto::base64url_encode(R"({"alg":"HS256","kid":"kid-current","typ":"JWT"})");
   auto mac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
   mac->set_key(reinterpret_cast<const uint8_t*>("secret"), 6);
   std::string input = h_hs + "." + payload;
   mac->update(input);
   auto tag = mac->final();
-  auto hs = f.verify(d, kBody, input + "." + cx::plaid::base64url_encode(std::string(tag.begin(), tag.end())));
+  auto hs = f.verify(d, kBody, input + "." + cx::crypto::base64url_encode(std::string(tag.begin(), tag.end())));
   CHECK(hs.code == CX_ERR_AUTH);
   CHECK(f.key_fetches == 0);
 }

@@ -1,6 +1,6 @@
 // HTTP error classes and transactions paging with the limit/offset watermark.
 #include "helpers.hpp"
-#include "url.hpp"
+#include <connectivity/http.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -122,7 +122,7 @@ TEST_CASE("fetch_payments: the config pageSize wins; else the host's hint capped
     Fixture f(std::move(cfg));
     f.host.push_response(200, tx_page(""));
     f.d().call_ok(&cx_connector::fetch_payments, fetch_request(parent_account(5, "EUR/2", json::object{}), nullptr, hint));
-    return powens::query_param(f.host.requests().back().url, "limit").value_or("");
+    return cx::query_param(f.host.requests().back().url, "limit").value_or("");
   };
   auto cfg = valid_config();
   cfg["pageSize"] = 7;

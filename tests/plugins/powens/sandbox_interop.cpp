@@ -3,7 +3,7 @@
 // a pending transaction that posts under a new id, and the result compared with the sandbox's
 // ground truth. The FakeHost's HTTP service is backed by a real cpp-httplib client.
 #include "helpers.hpp"
-#include "url.hpp"
+#include <connectivity/http.hpp>
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -125,7 +125,7 @@ struct Receiver {
 /// Backs FakeHost's http service with a real client.
 void use_real_http(cx::testing::FakeHost& host) {
   host.on_http([](const cx::HttpRequest& r) {
-    auto origin = powens::url_origin(r.url).value();
+    auto origin = cx::url_origin(r.url).value();
     std::string target = r.url.substr(origin.size());
     httplib::Client c(origin);
     httplib::Headers headers;
@@ -284,7 +284,7 @@ TEST_CASE("interop: link, webhooks and polling against the sandbox end equal to 
                                      {"callbackState", "st+1/="}, {"webhookBaseURL", rx.url("")}})
                   .at("link").as_string();
   std::string link_url(link);
-  auto origin = powens::url_origin(link_url).value();
+  auto origin = cx::url_origin(link_url).value();
   auto res = httplib::Client(origin).Get(link_url.substr(origin.size()) + "&sandbox_auto=1");
   REQUIRE(res);
   REQUIRE(res->status == 302);
@@ -292,8 +292,8 @@ TEST_CASE("interop: link, webhooks and polling against the sandbox end equal to 
   INFO("redirect: " << location);
   CHECK(location.rfind("http://127.0.0.1:9/api/payments/v3/connectors/open-banking/c1/redirect?", 0) == 0);
   // cpp-httplib's client percent-decodes a Location header when it reads it; the state came back whole.
-  CHECK(powens::query_param(location, "state") == std::optional<std::string>("st+1/="));
-  auto connection_id = powens::query_param(location, "connection_id").value();
+  CHECK(cx::query_param(location, "state") == std::optional<std::string>("st+1/="));
+  auto connection_id = cx::query_param(location, "connection_id").value();
   auto completed = d.call_ok(&cx_connector::complete_user_link,
                              json::object{{"httpCall", json::object{{"queryValues", json::object{
                                                                          {"state", json::array{"st+1/="}},
@@ -389,10 +389,10 @@ TEST_CASE("interop: API faults surface as retryable statuses and malformed amoun
   auto link = std::string(d.call_ok(&cx_connector::create_user_link,
                                     json::object{{"forwardedUser", user}, {"redirectURL", "http://127.0.0.1:9/r"}, {"callbackState", "s"}})
                               .at("link").as_string());
-  auto origin = powens::url_origin(link).value();
+  auto origin = cx::url_origin(link).value();
   auto res = httplib::Client(origin).Get(link.substr(origin.size()) + "&sandbox_auto=1");
   REQUIRE(res);
-  auto connection_id = powens::query_param(res->get_header_value("Location"), "connection_id").value();
+  auto connection_id = cx::query_param(res->get_header_value("Location"), "connection_id").value();
   Store store;
   std::map<std::string, json::value> states;
   poll(d, user, connection_id, store, states);
@@ -426,7 +426,7 @@ TEST_CASE("interop: duplicate, out-of-order and forged webhooks still converge o
   auto link = std::string(d.call_ok(&cx_connector::create_user_link,
                                     json::object{{"forwardedUser", user}, {"redirectURL", "http://127.0.0.1:9/r"}, {"callbackState", "s"}})
                               .at("link").as_string());
-  auto origin = powens::url_origin(link).value();
+  auto origin = cx::url_origin(link).value();
   REQUIRE(httplib::Client(origin).Get(link.substr(origin.size()) + "&sandbox_auto=1"));
   for (int i = 0; i < 3; ++i) REQUIRE(console.Post("/sandbox/console/clock", R"({"advance":"30h"})", "application/json"));
   // Wait until the sandbox has delivered everything.

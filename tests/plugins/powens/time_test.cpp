@@ -2,7 +2,7 @@
 // the payment mapping; and the exact-number JSON reader.
 #include "helpers.hpp"
 #include "paris_time.hpp"
-#include "precise_json.hpp"
+#include <connectivity/json.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -58,16 +58,3 @@ TEST_CASE("Paris time through the mapping: transaction datetime in the gap and i
   CHECK(p[2].at("createdAt") == "2024-06-30T22:00:00Z");  // date 2024-07-01 at midnight Paris
 }
 
-TEST_CASE("precise JSON: non-integer numbers keep their source text, integers stay integers") {
-  auto v = powens::parse_precise(R"({"a":-12.5,"b":1234.56,"c":7,"d":1e-2,"e":0.1,"f":[3.30],"g":18446744073709551616})");
-  auto& o = v.as_object();
-  CHECK(o.at("a") == "-12.5");
-  CHECK(o.at("b") == "1234.56");
-  CHECK(o.at("c").is_int64());
-  CHECK(o.at("d") == "1e-2");
-  CHECK(o.at("e") == "0.1");
-  CHECK(o.at("f").as_array()[0] == "3.30");
-  CHECK(o.at("g") == "18446744073709551616");
-  CHECK_THROWS_AS(powens::parse_precise("{"), cx::Failure);
-  CHECK_THROWS_AS(powens::parse_precise("{} x"), cx::Failure);
-}

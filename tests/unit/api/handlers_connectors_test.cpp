@@ -68,11 +68,12 @@ TEST_CASE("configs and capabilities catalogues") {
   auto powens = cfg.json().at("data").at("powens");
   CHECK(powens.at("clientID").at("dataType").as_string() == "string");
   CHECK(powens.at("clientID").at("required").as_bool());
-  CHECK(powens.at("pollingPeriod").at("dataType").as_string() == "duration ns");
+  CHECK(powens.at("pollingPeriod").at("dataType").as_string() == "string");
+  CHECK(powens.at("pollingPeriod").at("format").as_string() == "duration");
   CHECK(powens.at("pollingPeriod").at("defaultValue").as_string() == "30m");
   CHECK(powens.at("name").at("required").as_bool());
   auto generic = cfg.json().at("data").at("generic");
-  CHECK(generic.at("pageSize").at("dataType").as_string() == "unsigned integer");
+  CHECK(generic.at("pageSize").at("dataType").as_string() == "integer");
   CHECK(generic.at("pageSize").at("defaultValue").as_string() == "100");
   CHECK(generic.at("pollingPeriod").at("defaultValue").as_string() == "30m");
 

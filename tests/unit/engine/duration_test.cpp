@@ -16,6 +16,7 @@ TEST_CASE("Go durations parse to milliseconds") {
   CHECK_FALSE(parse_duration_ms("30x"));
   CHECK_FALSE(parse_duration_ms("-5m"));
   CHECK_FALSE(parse_duration_ms("m"));
+  CHECK_FALSE(parse_duration_ms("1.2.3s"));  // one grammar with the SDK: no trailing text after a number
 }
 
 TEST_CASE("durations format as Go's time.Duration.String does") {

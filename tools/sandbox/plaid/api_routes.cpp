@@ -2,7 +2,7 @@
 #include "render.hpp"
 #include "sandbox.hpp"
 
-#include "plugins/plaid/json.hpp"
+#include <connectivity/json.hpp>
 
 #include <thread>
 
@@ -16,7 +16,7 @@ void route(httplib::Server& server, Sandbox& sb, const std::string& path, Op op)
     std::string rid = sb.world.request_id();
     try {
       if (int ms = sb.faults.latency_ms(); ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-      auto parsed = cx::plaid::json::parse(req.body);
+      auto parsed = cx::json::parse_exact(req.body, cx::json::Numbers::rounded);
       if (!parsed || !parsed->is_object())
         throw PlaidErr{400, "INVALID_REQUEST", "INVALID_BODY", "body could not be parsed as JSON", std::nullopt};
       const Json& body = parsed->get_object();

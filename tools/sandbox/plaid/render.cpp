@@ -1,6 +1,6 @@
 #include "render.hpp"
 
-#include "plugins/plaid/json.hpp"
+#include <connectivity/json.hpp>
 
 #include <cmath>
 
@@ -40,7 +40,7 @@ void write(std::string& out, const boost::json::value& v, int indent) {
       return;
     }
     case boost::json::kind::double_:
-      out += cx::plaid::json::shortest_text(v.get_double());
+      out += cx::json::shortest_text(v.get_double()).value_or("null");
       return;
     default:
       out += boost::json::serialize(v);

@@ -5,7 +5,7 @@
 #include "render.hpp"
 
 #include "host/util/encoding.hpp"
-#include "plugins/plaid/json.hpp"
+#include <connectivity/json.hpp>
 
 #include <connectivity/money.hpp>
 #include <connectivity/time.hpp>
@@ -230,7 +230,7 @@ Json World::sandbox_transactions_create(const Json& req) {
     std::string transacted = need_string(o, "date_transacted"), posted = need_string(o, "date_posted");
     std::string desc = need_string(o, "description");
     auto* amount = o.if_contains("amount");
-    auto text = amount ? cx::plaid::json::number_text(*amount) : std::nullopt;
+    auto text = amount ? cx::json::number_text(*amount) : std::nullopt;
     if (!text) throw PlaidErr{400, "INVALID_REQUEST", "INVALID_FIELD", "amount must be a number", std::nullopt};
     std::string currency = "USD";
     if (auto* c = o.if_contains("iso_currency_code"); c && c->is_string()) currency = std::string(c->get_string());
@@ -339,7 +339,7 @@ Json World::truth(const std::string& item_id) {
       skipped.push_back(Json{{"reference", a.id}, {"what", "balance"}, {"reason", a.null_current ? "current is null" : "unofficial currency"}});
       continue;
     }
-    std::string amount = cx::money::decimal_to_minor(cx::plaid::json::shortest_text(aj.at("balances").at("current").to_number<double>()), a.precision).value();
+    std::string amount = cx::money::decimal_to_minor(cx::json::shortest_text(aj.at("balances").at("current").to_number<double>()).value_or(""), a.precision).value();
     if (a.type == "credit" && amount != "0") amount = amount[0] == '-' ? amount.substr(1) : "-" + amount;
     balances.push_back(Json{{"accountReference", a.id}, {"amount", amount}, {"asset", a.currency + "/" + std::to_string(a.precision)}});
   }
@@ -348,7 +348,7 @@ Json World::truth(const std::string& item_id) {
     raw_txns.push_back(tj);
     const Account* a = item.account(t.account_id);
     bool iso = a && !a->unofficial;
-    auto text = cx::plaid::json::number_text(tj.at("amount"));
+    auto text = cx::json::number_text(tj.at("amount"));
     auto minor = iso && text ? cx::money::decimal_to_minor(*text, a->precision) : std::nullopt;
     if (!minor) {
       skipped.push_back(Json{{"reference", id}, {"what", "payment"}, {"reason", iso ? "amount not exact at the currency precision" : "unofficial currency"}});
