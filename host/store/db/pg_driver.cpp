@@ -5,6 +5,8 @@
 
 #include <pqxx/pqxx>
 
+#include <unordered_map>
+
 
 namespace cx::store::db {
 namespace {
@@ -131,15 +133,26 @@ class PgConnection final : public Connection {
     tx->abort();
   }
 
+  /// Runs sql as a server-side prepared statement (parsed and planned once per connection).
   pqxx::result run(const std::string& sql, const std::vector<const char*>& params) {
-    if (tx_) return tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+    auto [it, fresh] = prepared_.try_emplace(sql, "cx" + std::to_string(prepared_.size() + 1));
+    if (fresh) {
+      try {
+        c_.prepare(it->second, sql);
+      } catch (...) {
+        prepared_.erase(it);
+        throw;
+      }
+    }
+    if (tx_) return tx_->exec_prepared(it->second, pqxx::prepare::make_dynamic_params(params));
     pqxx::nontransaction n(c_);
-    return n.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+    return n.exec_prepared(it->second, pqxx::prepare::make_dynamic_params(params));
   }
 
  private:
   pqxx::connection c_;
   std::unique_ptr<pqxx::work> tx_;
+  std::unordered_map<std::string, std::string> prepared_;  // final SQL → statement name
 };
 
 void PgStatement::run() {
