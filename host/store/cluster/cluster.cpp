@@ -22,7 +22,7 @@ CREATE TABLE cluster_tasks (
   lease_owner TEXT,
   lease_expires_at INTEGER
 );
-CREATE INDEX cluster_tasks_due ON cluster_tasks (next_run_at) WHERE status = 'PROCESSING';
+CREATE INDEX cluster_tasks_due ON cluster_tasks (next_run_at, id) WHERE status = 'PROCESSING';
 CREATE TABLE cluster_schedules (
   id TEXT PRIMARY KEY,
   task_type TEXT NOT NULL,
@@ -44,7 +44,7 @@ CREATE TABLE cluster_tasks (
   lease_owner TEXT,
   lease_expires_at BIGINT
 );
-CREATE INDEX cluster_tasks_due ON cluster_tasks (next_run_at) WHERE status = 'PROCESSING';
+CREATE INDEX cluster_tasks_due ON cluster_tasks (next_run_at, id) WHERE status = 'PROCESSING';
 CREATE TABLE cluster_schedules (
   id TEXT PRIMARY KEY,
   task_type TEXT NOT NULL,
