@@ -93,6 +93,7 @@ class Connection {
   /// PostgreSQL: READ COMMITTED; row locks (Dialect::skip_locked) do the claiming.
   virtual void begin(bool write) = 0;
   virtual void commit() = 0;
+  /// Rolls back the open transaction, if any; never throws.
   virtual void rollback() = 0;
 };
 

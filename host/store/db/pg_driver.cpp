@@ -127,10 +127,15 @@ class PgConnection final : public Connection {
       rethrow_pg(e, "COMMIT");
     }
   }
+  /// Never throws: it runs while another exception is on its way out (a broken connection
+  /// rolls the transaction back on the server anyway).
   void rollback() override {
     if (!tx_) return;
     auto tx = std::move(tx_);
-    tx->abort();
+    try {
+      tx->abort();
+    } catch (const std::exception&) {
+    }
   }
 
   /// Runs sql as a server-side prepared statement (parsed and planned once per connection).

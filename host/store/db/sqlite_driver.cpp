@@ -79,8 +79,8 @@ class SqliteConnection final : public Connection {
   }
   void begin(bool write) override { exec_script(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
   void commit() override { exec_script("COMMIT"); }
-  void rollback() override {
-    if (sqlite3_get_autocommit(db_.getHandle()) == 0) db_.exec("ROLLBACK");
+  void rollback() override {  // never throws (see PostgreSQL's)
+    if (sqlite3_get_autocommit(db_.getHandle()) == 0) db_.tryExec("ROLLBACK");
   }
 
  private:
