@@ -1,0 +1,100 @@
+// SQLite driver over SQLiteCpp: the node-local default.
+#include "host/store/db/driver.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
+
+namespace cx::store::db {
+namespace {
+
+[[noreturn]] void rethrow(const SQLite::Exception& e, const std::string& sql) {
+  if (e.getErrorCode() == SQLITE_CONSTRAINT) throw ConstraintError(std::string(e.what()) + " in: " + sql);
+  throw DriverError(std::string("sqlite: ") + e.what() + " in: " + sql);
+}
+
+class SqliteStatement final : public Statement {
+ public:
+  SqliteStatement(SQLite::Database& db, const std::string& sql) : sql_(sql), s_(db, sql) {}
+  void bind(int i, int64_t v) override { s_.bind(i, v); }
+  void bind(int i, std::string_view t) override { s_.bind(i, std::string(t)); }
+  void bind_blob(int i, const std::vector<uint8_t>& b) override { s_.bind(i, b.data(), static_cast<int>(b.size())); }
+  void bind_null(int i) override { s_.bind(i); }
+  bool step() override {
+    try {
+      return s_.executeStep();
+    } catch (const SQLite::Exception& e) {
+      rethrow(e, sql_);
+    }
+  }
+  int64_t exec() override {
+    try {
+      return s_.exec();
+    } catch (const SQLite::Exception& e) {
+      rethrow(e, sql_);
+    }
+  }
+  void reset() override {
+    s_.reset();
+    s_.clearBindings();
+  }
+  bool is_null(int c) override { return s_.getColumn(c).isNull(); }
+  int64_t get_int64(int c) override { return s_.getColumn(c).getInt64(); }
+  std::string get_text(int c) override {
+    auto col = s_.getColumn(c);
+    return std::string(col.getText(), static_cast<size_t>(col.getBytes()));
+  }
+  std::vector<uint8_t> get_blob(int c) override {
+    auto col = s_.getColumn(c);
+    auto p = static_cast<const uint8_t*>(col.getBlob());
+    return std::vector<uint8_t>(p, p + col.getBytes());
+  }
+
+ private:
+  std::string sql_;
+  SQLite::Statement s_;
+};
+
+class SqliteConnection final : public Connection {
+ public:
+  SqliteConnection(const std::filesystem::path& dir, int busy_timeout_ms)
+      : db_((std::filesystem::create_directories(dir), dir / "connectivity.db").string(),
+            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX, busy_timeout_ms) {
+    db_.exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; PRAGMA synchronous=NORMAL;");
+  }
+  Backend backend() const override { return Backend::sqlite; }
+  std::unique_ptr<Statement> prepare(const std::string& sql) override {
+    try {
+      return std::make_unique<SqliteStatement>(db_, sql);
+    } catch (const SQLite::Exception& e) {
+      rethrow(e, sql);
+    }
+  }
+  void exec_script(const std::string& sql) override {
+    try {
+      db_.exec(sql);
+    } catch (const SQLite::Exception& e) {
+      rethrow(e, sql);
+    }
+  }
+  void begin(bool write) override { exec_script(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  void commit() override { exec_script("COMMIT"); }
+  void rollback() override {  // never throws (see PostgreSQL's)
+    if (sqlite3_get_autocommit(db_.getHandle()) == 0) db_.tryExec("ROLLBACK");
+  }
+
+ private:
+  SQLite::Database db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& dir, int busy_timeout_ms) {
+  try {
+    return std::make_unique<SqliteConnection>(dir, busy_timeout_ms);
+  } catch (const SQLite::Exception& e) {
+    throw DriverError("sqlite: cannot open " + (dir / "connectivity.db").string() + ": " + e.what());
+  }
+}
+
+}  // namespace cx::store::db
