@@ -201,7 +201,7 @@ test('generic: `connectors install generic config.json` with the documented conf
 
     const fields = await ok(['connectors', 'configs', 'generic'], { env });
     assert.match(fields, /^generic +apiKey +string +yes/m);
-    assert.match(fields, /^generic +pollingPeriod +duration ns +no +30m/m);
+    assert.match(fields, /^generic +pollingPeriod +duration +no +30m +\S/m);
     const cfg = JSON.parse(await ok(['connectors', 'config', 'generic-cli', '--json'], { env }));
     assert.equal(cfg.data.endpoint, sbx.url);
     assert.match(cfg.data.pollingPeriod, /^2m(0s)?$/);  // a Go duration, as the reference writes it back

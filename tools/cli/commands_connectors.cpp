@@ -166,15 +166,15 @@ void add_connector_commands(CLI::App& root, Context& ctx) {
   {
     auto provider = std::make_shared<std::string>();
     auto* cmd = verb(*group, "configs", "the config fields each provider takes",
-                     "GET /connectors/configs: per provider, each field's type, whether it is required and its\n"
-                     "  default. PROVIDER limits the table to one provider.",
+                     "GET /connectors/configs: per provider, each field's type (its format when declared),\n"
+                     "  whether it is required, its default and description. PROVIDER limits the table to one provider.",
                      "  connectivity connectors configs\n  connectivity connectors configs generic");
     cmd->add_option("provider", *provider, "only this provider");
     cmd->callback([&ctx, provider] {
       ctx.action = [&ctx, provider] {
         Response r = ctx.client().call("GET", "/connectors/configs");
         ctx.print(r, [&] {
-          Table t{{"PROVIDER", "FIELD", "TYPE", "REQUIRED", "DEFAULT"}, {}, {}};
+          Table t{{"PROVIDER", "FIELD", "TYPE", "REQUIRED", "DEFAULT", "DESCRIPTION"}, {}, {}};
           const auto& d = data_of(r);
           if (!d.is_object()) throw BadResponse("configs: data is not an object");
           bool any = false;
@@ -187,9 +187,11 @@ void add_connector_commands(CLI::App& root, Context& ctx) {
               const auto& s = spec.is_object() ? spec.get_object() : empty;
               auto req = s.if_contains("required");
               auto def = s.if_contains("defaultValue");
-              t.rows.push_back({std::string(p), std::string(f), str(s, "dataType"),
-                                req && req->is_bool() && req->get_bool() ? "yes" : "no",
-                                def ? (def->is_string() ? std::string(def->get_string()) : json::serialize(*def)) : ""});
+              // A declared format (duration, uri…) says more than its JSON type (string).
+              std::string type = s.contains("format") ? str(s, "format") : str(s, "dataType");
+              t.rows.push_back({std::string(p), std::string(f), type, req && req->is_bool() && req->get_bool() ? "yes" : "no",
+                                def ? (def->is_string() ? std::string(def->get_string()) : json::serialize(*def)) : "",
+                                str(s, "description")});
             }
           }
           if (!any && !provider->empty()) throw UsageError("no provider '" + *provider + "' (see: connectivity connectors configs)");

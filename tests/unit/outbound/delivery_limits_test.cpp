@@ -77,18 +77,6 @@ outbound::DispatcherOptions quick() {
   return o;
 }
 
-struct RealDb {
-  std::unique_ptr<store::Database> db;
-  explicit RealDb(const store::test::TempDir& dir) {
-    store::DatabaseOptions o;
-    o.path = dir.db();
-    o.readers = 2;
-    db = std::make_unique<store::Database>(std::move(o), store::test::key(1));
-  }
-  store::Database* operator->() { return db.get(); }
-  store::Database& operator*() { return *db; }
-};
-
 std::string subscribe(store::Database& db, const std::string& url) {
   store::OutboundConfig c;
   c.id = util::uuid_v4();
@@ -129,7 +117,7 @@ bool within(int ms, F&& f) {
 
 TEST_CASE("a redirect is not followed: the 3xx is the attempt's answer, retried later") {
   store::test::TempDir dir;
-  RealDb db(dir);
+  store::test::SystemClockDb db(dir);
   Endpoint ep;
   ep.status = 302;
   subscribe(*db, ep.url());
@@ -151,7 +139,7 @@ TEST_CASE("a redirect is not followed: the 3xx is the attempt's answer, retried 
 
 TEST_CASE("at most --webhooks-inflight-per-endpoint attempts in flight per endpoint; connections are kept alive") {
   store::test::TempDir dir;
-  RealDb db(dir);
+  store::test::SystemClockDb db(dir);
   Endpoint slow;
   slow.delay_ms = 100;
   subscribe(*db, slow.url());
@@ -171,7 +159,7 @@ TEST_CASE("at most --webhooks-inflight-per-endpoint attempts in flight per endpo
 
   // One sender, one endpoint: every delivery reuses the same connection.
   store::test::TempDir dir2;
-  RealDb db2(dir2);
+  store::test::SystemClockDb db2(dir2);
   Endpoint fast;
   subscribe(*db2, fast.url());
   auto one = quick();
@@ -186,7 +174,7 @@ TEST_CASE("at most --webhooks-inflight-per-endpoint attempts in flight per endpo
 
 TEST_CASE("an address refused at attempt time fails the delivery at once, without a request") {
   store::test::TempDir dir;
-  RealDb db(dir);
+  store::test::SystemClockDb db(dir);
   Endpoint ep;
   subscribe(*db, ep.url());  // saved while loopback http was allowed
   auto o = quick();
@@ -208,7 +196,7 @@ TEST_CASE("an address refused at attempt time fails the delivery at once, withou
 
 TEST_CASE("retention prunes finished deliveries with their attempts and fanned-out events, nothing else") {
   store::test::TempDir dir;
-  RealDb db(dir);
+  store::test::SystemClockDb db(dir);
   Endpoint ok;
   Endpoint down;
   down.status = 503;

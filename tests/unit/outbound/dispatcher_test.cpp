@@ -64,19 +64,6 @@ store::OutboundConfig config(const std::string& url, std::vector<std::string> ty
   return c;
 }
 
-/// A database on the system clock: retry delays must elapse.
-struct RealDb {
-  std::unique_ptr<store::Database> db;
-  explicit RealDb(const store::test::TempDir& dir) {
-    store::DatabaseOptions o;
-    o.path = dir.db();
-    o.readers = 2;
-    db = std::make_unique<store::Database>(std::move(o), store::test::key(1));
-  }
-  store::Database& operator*() { return *db; }
-  store::Database* operator->() { return db.get(); }
-};
-
 template <class F>
 bool within(int ms, F&& f) {
   for (int i = 0; i < ms / 10; ++i) {
@@ -134,7 +121,7 @@ TEST_CASE("fan-out: one delivery per subscribed active config, none for others; 
 
 TEST_CASE("delivery: signed POST, 500 then 200 retried, 400 final") {
   store::test::TempDir dir;
-  RealDb db(dir);
+  store::test::SystemClockDb db(dir);
   Receiver ok({500, 200});
   auto cfg = config(ok.url(), {"payments.open_banking_user_disconnected"});
   Receiver bad({400});
@@ -183,7 +170,7 @@ TEST_CASE("delivery: signed POST, 500 then 200 retried, 400 final") {
 
 TEST_CASE("a claim left by a crash is delivered after restart; retention prunes finished rows") {
   store::test::TempDir dir;
-  RealDb db(dir);
+  store::test::SystemClockDb db(dir);
   Receiver r;
   auto cfg = config(r.url(), {"payments.open_banking_user_disconnected"});
   db->write([&](store::WriteTx& tx) { store::outbound_configs::insert(tx, cfg); });

@@ -57,6 +57,19 @@ struct TestDb {
   Database* operator->() { return db.get(); }
 };
 
+/// A database in `dir` on the system clock, for tests whose delays (retries, leases) must elapse.
+struct SystemClockDb {
+  std::unique_ptr<Database> db;
+  explicit SystemClockDb(const TempDir& dir, uint8_t key_seed = 1) {
+    DatabaseOptions o;
+    o.path = dir.db();
+    o.readers = 2;
+    db = std::make_unique<Database>(std::move(o), key(key_seed));
+  }
+  Database& operator*() { return *db; }
+  Database* operator->() { return db.get(); }
+};
+
 inline ConnectorRecord connector(const std::string& id, const std::string& name = "") {
   ConnectorRecord c;
   c.id = id;
