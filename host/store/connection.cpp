@@ -38,13 +38,15 @@ Connection::Connection(const std::filesystem::path& path, bool writer, int busy_
   for (const auto& pragma : connection_pragmas(writer)) db_.exec(pragma);
 }
 
-SQLite::Statement& Connection::cached(const std::string& sql) {
+db::Statement& Connection::cached(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     // Filters give many SQL shapes: past the bound, drop every statement the current transaction
     // is not holding (fixed SQL is simply prepared again on its next use).
     if (cache_.size() >= kMaxStatements) std::erase_if(cache_, [](const auto& kv) { return !kv.second.used; });
-    it = cache_.emplace(sql, Entry{std::make_unique<SQLite::Statement>(db_, sql)}).first;
+    auto stmt = std::make_unique<SQLite::Statement>(db_, sql);
+    auto view = std::make_unique<db::SqliteStatementRef>(*stmt);
+    it = cache_.emplace(sql, Entry{std::move(stmt), std::move(view)}).first;
   }
   Entry& e = it->second;
   e.stmt->tryReset();  // a previous failed step reports its error again on reset: already handled
@@ -53,7 +55,7 @@ SQLite::Statement& Connection::cached(const std::string& sql) {
     e.used = true;
     used_.push_back(&e);
   }
-  return *e.stmt;
+  return *e.view;
 }
 
 void Connection::release_statements() {

@@ -1,6 +1,8 @@
 // One SQLite connection with its pragmas and its cache of prepared statements (internal).
 #pragma once
 
+#include "host/store/db/sqlite_statement.hpp"
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
@@ -32,7 +34,7 @@ class Connection {
   SQLite::Database& db() { return db_; }
   /// Cached statement for `sql`, reset and with bindings cleared. At most kMaxStatements are kept;
   /// statements used in the current transaction are never evicted.
-  SQLite::Statement& cached(const std::string& sql);
+  db::Statement& cached(const std::string& sql);
   /// Resets every statement used since the last call, so none keeps a read snapshot open past
   /// the end of its transaction.
   void release_statements();
@@ -42,6 +44,7 @@ class Connection {
   SQLite::Database db_;
   struct Entry {
     std::unique_ptr<SQLite::Statement> stmt;
+    std::unique_ptr<db::SqliteStatementRef> view;  // what the repositories see (the backend boundary)
     bool used = false;  // listed in used_ since the last release
   };
   std::unordered_map<std::string, Entry> cache_;

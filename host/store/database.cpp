@@ -119,12 +119,11 @@ void Database::check_master_key() {
   write([&](WriteTx& tx) {
     auto master = keyring_->master();
     auto check = master->check_value();
-    SQLite::Statement& s = tx.prepare("SELECT kek_id, check_value FROM keyring WHERE singleton = 1");
-    if (s.executeStep()) {
-      std::string stored_id = s.getColumn(0).getString();
-      auto col = s.getColumn(1);
-      bool same = static_cast<size_t>(col.getBytes()) == check.size() &&
-                  Botan::constant_time_compare(static_cast<const uint8_t*>(col.getBlob()), check.data(), check.size());
+    db::Statement& s = tx.prepare("SELECT kek_id, check_value FROM keyring WHERE singleton = 1");
+    if (s.step()) {
+      std::string stored_id = s.get_text(0);
+      auto stored = s.get_blob(1);
+      bool same = stored.size() == check.size() && Botan::constant_time_compare(stored.data(), check.data(), check.size());
       if (!same)
         throw crypto::KeyError("the master key (id " + master->id() + ") does not match database " +
                                options_.path.string() + ", which was encrypted under master key id " + stored_id +
@@ -132,15 +131,15 @@ void Database::check_master_key() {
                                "CONNECTIVITY_MASTER_KEY)");
       return;
     }
-    SQLite::Statement& n = tx.prepare("SELECT count(*) FROM data_keys");
-    n.executeStep();
-    if (n.getColumn(0).getInt64() > 0)
+    db::Statement& n = tx.prepare("SELECT count(*) FROM data_keys");
+    n.step();
+    if (n.get_int64(0) > 0)
       throw crypto::KeyError("database " + options_.path.string() +
                              " has data keys but no key check value; refusing to guess the master key");
-    SQLite::Statement& ins =
+    db::Statement& ins =
         tx.prepare("INSERT INTO keyring (singleton, kek_id, check_value, updated_at) VALUES (1, ?, ?, ?)");
     ins.bind(1, master->id());
-    ins.bind(2, check.data(), static_cast<int>(check.size()));
+    ins.bind_blob(2, check);
     ins.bind(3, tx.now());
     ins.exec();
   });

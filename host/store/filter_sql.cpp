@@ -163,14 +163,14 @@ CompiledFilter compile_filter(const Filter& filter, const FilterSpec& spec, cons
   return out;
 }
 
-int bind_params(SQLite::Statement& s, const std::vector<SqlParam>& params, int first) {
+int bind_params(db::Statement& s, const std::vector<SqlParam>& params, int first) {
   int i = first;
   for (const auto& p : params) {
     if (auto* str = std::get_if<std::string>(&p)) s.bind(i, *str);
     else if (auto* n = std::get_if<int64_t>(&p)) s.bind(i, *n);
     else {
       auto& b = std::get<std::vector<uint8_t>>(p);
-      s.bind(i, b.data(), static_cast<int>(b.size()));
+      s.bind_blob(i, b);
     }
     ++i;
   }

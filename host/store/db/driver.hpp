@@ -64,6 +64,8 @@ class Statement {
   /// Forgets the results and bindings so the statement can run again.
   virtual void reset() = 0;
 
+  /// Columns of the result; valid once step() has returned true.
+  virtual int column_count() = 0;
   virtual bool is_null(int col) = 0;
   virtual int64_t get_int64(int col) = 0;
   virtual std::string get_text(int col) = 0;

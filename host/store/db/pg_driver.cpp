@@ -52,6 +52,7 @@ class PgStatement final : public Statement {
     res_ = pqxx::result();
     params_.clear();
   }
+  int column_count() override { return static_cast<int>(res_.columns()); }
   bool is_null(int c) override { return field(c).is_null(); }
   int64_t get_int64(int c) override {
     auto f = field(c);
