@@ -59,7 +59,10 @@ struct CompiledFilter {
 
 /// Throws QueryError naming the key for an unknown key, an operator the key does not accept, or a
 /// value of the wrong shape. `blind` computes BlindIndex values (may be null when no key needs it).
-CompiledFilter compile_filter(const Filter& filter, const FilterSpec& spec, const crypto::BlindIndex* blind);
+/// The SQL is `backend`'s where the engines differ (constant truth values, byte search in the
+/// metadata index, key/value pairs of the JSON metadata).
+CompiledFilter compile_filter(const Filter& filter, const FilterSpec& spec, const crypto::BlindIndex* blind,
+                              db::Backend backend = db::Backend::sqlite);
 
 /// Binds params to ?1.. starting at `first` (1-based); returns the next free index.
 int bind_params(db::Statement& s, const std::vector<SqlParam>& params, int first = 1);

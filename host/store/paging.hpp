@@ -26,7 +26,7 @@ Page<T> list_page(Tx& tx, const ListSql& l, const FilterSpec& spec, const PageQu
   std::string where = l.scope;
   auto add = [&](const std::string& cond) { where = where.empty() ? cond : "(" + where + ") AND " + cond; };
   if (q.filter) {
-    CompiledFilter c = compile_filter(*q.filter, spec, &tx.blind_index());
+    CompiledFilter c = compile_filter(*q.filter, spec, &tx.blind_index(), tx.backend());
     add(c.sql);
     params.insert(params.end(), std::make_move_iterator(c.params.begin()), std::make_move_iterator(c.params.end()));
   }

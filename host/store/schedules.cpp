@@ -115,8 +115,11 @@ bool remove(WriteTx& tx, std::string_view id) {
 }
 
 std::vector<std::string> remove_for_connection(WriteTx& tx, std::string_view connector_id, std::string_view connection_id) {
+  // The task is JSON text: its connection is read with each engine's JSON path syntax.
+  const bool pg = tx.backend() == db::Backend::postgres;
   db::Statement& s = tx.prepare(
-      "DELETE FROM schedules WHERE connector_id = ? AND json_extract(task, '$.payload.connectionID') = ? RETURNING id");
+      pg ? "DELETE FROM schedules WHERE connector_id = ? AND task::jsonb #>> '{payload,connectionID}' = ? RETURNING id"
+         : "DELETE FROM schedules WHERE connector_id = ? AND json_extract(task, '$.payload.connectionID') = ? RETURNING id");
   sql::bind_str(s, 1, connector_id);
   sql::bind_str(s, 2, connection_id);
   std::vector<std::string> ids;

@@ -12,7 +12,9 @@ Tx::Tx(Database& db, Connection& conn) : db_(db), conn_(conn) {}
 
 db::Statement& Tx::prepare(const std::string& sql) { return conn_.cached(sql); }
 
-void Tx::exec(const std::string& sql) { conn_.db().exec(sql); }
+void Tx::exec(const std::string& sql) { conn_.exec(sql); }
+
+db::Backend Tx::backend() const { return conn_.backend(); }
 
 int64_t Tx::now() const { return db_.now(); }
 

@@ -35,6 +35,9 @@ class Tx {
   /// Runs SQL without results.
   void exec(const std::string& sql);
 
+  /// The engine this transaction runs on (for the little SQL that differs between them).
+  db::Backend backend() const;
+
   /// The database's clock: UTC milliseconds since the epoch.
   int64_t now() const;
   Database& database() { return db_; }

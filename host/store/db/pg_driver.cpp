@@ -14,6 +14,10 @@ namespace {
 constexpr pqxx::oid kByteaOid = 17;
 
 [[noreturn]] void rethrow_pg(const std::exception& e, const std::string& sql) {
+  if (dynamic_cast<const pqxx::foreign_key_violation*>(&e))
+    throw ForeignKeyError(std::string("postgres: ") + e.what() + " in: " + sql);
+  if (dynamic_cast<const pqxx::check_violation*>(&e) || dynamic_cast<const pqxx::not_null_violation*>(&e))
+    throw CheckError(std::string("postgres: ") + e.what() + " in: " + sql);
   if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e))
     throw ConstraintError(std::string("postgres: ") + e.what() + " in: " + sql);
   throw DriverError(std::string("postgres: ") + e.what() + " in: " + sql);

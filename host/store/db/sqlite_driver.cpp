@@ -10,6 +10,10 @@ namespace cx::store::db {
 namespace {
 
 [[noreturn]] void rethrow(const SQLite::Exception& e, const std::string& sql) {
+  const int ext = e.getExtendedErrorCode();
+  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) throw ForeignKeyError(std::string(e.what()) + " in: " + sql);
+  if (ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_NOTNULL)
+    throw CheckError(std::string(e.what()) + " in: " + sql);
   if (e.getErrorCode() == SQLITE_CONSTRAINT) throw ConstraintError(std::string(e.what()) + " in: " + sql);
   throw DriverError(std::string("sqlite: ") + e.what() + " in: " + sql);
 }
