@@ -10,7 +10,11 @@ int64_t append(WriteTx& tx, std::string_view type, const boost::json::value& pay
   s.bind(2, sql::json_text(payload));
   s.bind(3, tx.now());
   s.step();
-  return s.get_int64(0);
+  const int64_t seq = s.get_int64(0);
+  // Finish the statement now: an INSERT left active keeps its statement journal open, and every
+  // later write of the transaction then journals its pages too (ingest was 2x slower).
+  s.reset();
+  return seq;
 }
 
 std::vector<EventRecord> after(Tx& tx, int64_t after_seq, int limit) {
