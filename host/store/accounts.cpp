@@ -21,7 +21,7 @@ std::string owner_of(const std::optional<std::string>& psu_id, const std::string
   return psu_id ? crypto::KeyOwner::psu(*psu_id) : crypto::KeyOwner::connector(connector_id);
 }
 
-AccountRecord read_row(Tx& tx, SQLite::Statement& s) {
+AccountRecord read_row(Tx& tx, db::Statement& s) {
   AccountRecord a;
   a.id = sql::col_str(s, 0);
   a.connector_id = sql::col_str(s, 1);
@@ -34,7 +34,7 @@ AccountRecord read_row(Tx& tx, SQLite::Statement& s) {
   a.metadata = sealed_metadata::read(tx, s, 6, 11, owner, {kTable, "metadata", a.id});
   a.raw_json = sql::open_req(tx, s, 7, owner, {kTable, "raw", a.id});
   a.connection_id = sql::col_opt_str(s, 9);
-  a.created_at = s.getColumn(10).getInt64();
+  a.created_at = s.get_int64(10);
   return a;
 }
 
@@ -63,12 +63,12 @@ void update_if_changed(WriteTx& tx, const AccountRecord& stored, const AccountRe
   next.metadata = a.metadata;
   next.raw_json = a.raw_json;
   const std::string owner = owner_of(next.psu_id, next.connector_id);
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE accounts SET name = ?, name_index = ?, default_asset = ?, metadata = ?, raw = ?, metadata_sealed = ?, "
       "metadata_index = ? WHERE id = ?");
   sql::bind_sealed(tx, s, 1, owner, {kTable, "name", next.id}, next.name);
   if (next.name) sql::bind_blob(s, 2, tx.blind_index().compute(kNameDomain, *next.name));
-  else s.bind(2);
+  else s.bind_null(2);
   sql::bind_opt(s, 3, next.default_asset);
   sealed_metadata::bind(tx, s, 4, 6, owner, {kTable, "metadata", next.id}, next.metadata);
   sql::bind_sealed(tx, s, 5, owner, {kTable, "raw", next.id}, next.raw_json);
@@ -76,7 +76,7 @@ void update_if_changed(WriteTx& tx, const AccountRecord& stored, const AccountRe
   if (auto entries = sealed_metadata::index_entries(tx, kTable, next.metadata); !entries.empty())
     sql::bind_blob(s, 7, entries);
   else
-    s.bind(7);
+    s.bind_null(7);
   s.bind(8, next.id);
   s.exec();
   events::append(tx, event_type::kSavedAccount, event_payload(next));
@@ -90,7 +90,7 @@ bool insert(WriteTx& tx, const AccountRecord& a) {
   }
 
   const std::string owner = owner_of(a.psu_id, a.connector_id);
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO accounts (id, connector_id, reference, type, name, name_index, default_asset, metadata, raw, "
       "psu_id, connection_id, created_at, metadata_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, a.id);
@@ -99,7 +99,7 @@ bool insert(WriteTx& tx, const AccountRecord& a) {
   s.bind(4, a.type);
   sql::bind_sealed(tx, s, 5, owner, {kTable, "name", a.id}, a.name);
   if (a.name) sql::bind_blob(s, 6, tx.blind_index().compute(kNameDomain, *a.name));
-  else s.bind(6);
+  else s.bind_null(6);
   sql::bind_opt(s, 7, a.default_asset);
   sealed_metadata::bind(tx, s, 8, 13, owner, {kTable, "metadata", a.id}, a.metadata);
   sql::bind_sealed(tx, s, 9, owner, {kTable, "raw", a.id}, a.raw_json);
@@ -113,15 +113,15 @@ bool insert(WriteTx& tx, const AccountRecord& a) {
 }
 
 std::optional<AccountRecord> get(Tx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM accounts WHERE id = ?");
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM accounts WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return read_row(tx, s);
 }
 
 Page<AccountRecord> list(Tx& tx, const PageQuery& q) {
   return list_page<AccountRecord>(tx, {kColumns, kTable, "", {}}, filter_specs::accounts(), q,
-                                  [&](SQLite::Statement& s) { return read_row(tx, s); });
+                                  [&](db::Statement& s) { return read_row(tx, s); });
 }
 
 }  // namespace cx::store::accounts

@@ -11,13 +11,13 @@ namespace {
 
 constexpr const char* kColumns = "account_id, asset, balance, created_at, last_updated_at, psu_id, connection_id";
 
-BalanceRecord read_row(SQLite::Statement& s) {
+BalanceRecord read_row(db::Statement& s) {
   BalanceRecord b;
   b.account_id = sql::col_str(s, 0);
   b.asset = sql::col_str(s, 1);
   b.balance = sql::col_str(s, 2);
-  b.created_at = s.getColumn(3).getInt64();
-  b.last_updated_at = s.getColumn(4).getInt64();
+  b.created_at = s.get_int64(3);
+  b.last_updated_at = s.get_int64(4);
   b.psu_id = sql::col_opt_str(s, 5);
   b.connection_id = sql::col_opt_str(s, 6);
   return b;
@@ -34,20 +34,20 @@ BalanceWrite record(WriteTx& tx, const BalanceRecord& o) {
                    boost::json::object{{"accountID", o.account_id}, {"asset", o.asset}, {"balance", *amount},
                                        {"createdAt", o.created_at}});
   };
-  SQLite::Statement& latest = tx.prepare(
+  db::Statement& latest = tx.prepare(
       "SELECT sort_id, balance, created_at, last_updated_at FROM balances WHERE account_id = ? AND asset = ? "
       "ORDER BY created_at DESC LIMIT 1");
   latest.bind(1, o.account_id);
   latest.bind(2, o.asset);
-  if (latest.executeStep()) {
-    const int64_t sort_id = latest.getColumn(0).getInt64();
+  if (latest.step()) {
+    const int64_t sort_id = latest.get_int64(0);
     const std::string current = sql::col_str(latest, 1);
-    const int64_t created_at = latest.getColumn(2).getInt64();
-    const int64_t last_updated_at = latest.getColumn(3).getInt64();
+    const int64_t created_at = latest.get_int64(2);
+    const int64_t last_updated_at = latest.get_int64(3);
     if (o.created_at < last_updated_at) return BalanceWrite::Ignored;  // older than what we know
     if (current == *amount) {
       if (o.created_at == last_updated_at) return BalanceWrite::Ignored;  // a replay
-      SQLite::Statement& bump = tx.prepare("UPDATE balances SET last_updated_at = ? WHERE sort_id = ?");
+      db::Statement& bump = tx.prepare("UPDATE balances SET last_updated_at = ? WHERE sort_id = ?");
       bump.bind(1, o.created_at);
       bump.bind(2, sort_id);
       bump.exec();
@@ -55,20 +55,20 @@ BalanceWrite record(WriteTx& tx, const BalanceRecord& o) {
     }
     if (o.created_at == created_at) {
       // Two amounts for the same instant: the later observation wins, in place.
-      SQLite::Statement& fix = tx.prepare("UPDATE balances SET balance = ? WHERE sort_id = ?");
+      db::Statement& fix = tx.prepare("UPDATE balances SET balance = ? WHERE sort_id = ?");
       fix.bind(1, *amount);
       fix.bind(2, sort_id);
       fix.exec();
       emit();
       return BalanceWrite::Inserted;
     }
-    SQLite::Statement& close = tx.prepare("UPDATE balances SET last_updated_at = ? WHERE sort_id = ?");
+    db::Statement& close = tx.prepare("UPDATE balances SET last_updated_at = ? WHERE sort_id = ?");
     close.bind(1, o.created_at);
     close.bind(2, sort_id);
     close.exec();
   }
   // psu and connection default to the account's (a balance belongs to its account's PSU).
-  SQLite::Statement& ins = tx.prepare(
+  db::Statement& ins = tx.prepare(
       "INSERT INTO balances (account_id, asset, balance, created_at, last_updated_at, psu_id, connection_id) "
       "SELECT ?1, ?2, ?3, ?4, ?4, COALESCE(?5, a.psu_id), COALESCE(?6, a.connection_id) FROM accounts a "
       "WHERE a.id = ?1");
@@ -101,12 +101,12 @@ Page<BalanceRecord> list(Tx& tx, const BalanceQuery& bq, const PageQuery& q) {
 }
 
 std::vector<BalanceRecord> latest(Tx& tx, std::string_view account_id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns +
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns +
                                     " FROM balances b WHERE account_id = ?1 AND created_at = (SELECT MAX(created_at) "
                                     "FROM balances WHERE account_id = ?1 AND asset = b.asset) ORDER BY asset");
   sql::bind_str(s, 1, account_id);
   std::vector<BalanceRecord> out;
-  while (s.executeStep()) out.push_back(read_row(s));
+  while (s.step()) out.push_back(read_row(s));
   return out;
 }
 

@@ -13,7 +13,7 @@ constexpr const char* kTable = "bank_accounts";
 constexpr const char* kColumns =
     "id, name, account_number, iban, swift_bic_code, country, metadata, psu_id, created_at, metadata_sealed";
 
-BankAccountRecord read_row(Tx& tx, SQLite::Statement& s) {
+BankAccountRecord read_row(Tx& tx, db::Statement& s) {
   BankAccountRecord b;
   b.id = sql::col_str(s, 0);
   const std::string owner = crypto::KeyOwner::bank_account(b.id);
@@ -24,18 +24,18 @@ BankAccountRecord read_row(Tx& tx, SQLite::Statement& s) {
   b.country = sql::col_opt_str(s, 5);
   b.metadata = sealed_metadata::read(tx, s, 6, 9, owner, {kTable, "metadata", b.id});
   b.psu_id = sql::col_opt_str(s, 7);
-  b.created_at = s.getColumn(8).getInt64();
+  b.created_at = s.get_int64(8);
   return b;
 }
 
 }  // namespace
 
 void insert(WriteTx& tx, const BankAccountRecord& b) {
-  SQLite::Statement& exists = tx.prepare("SELECT 1 FROM bank_accounts WHERE id = ?");
+  db::Statement& exists = tx.prepare("SELECT 1 FROM bank_accounts WHERE id = ?");
   exists.bind(1, b.id);
-  if (exists.executeStep()) throw Conflict("bank account " + b.id + " already exists");
+  if (exists.step()) throw Conflict("bank account " + b.id + " already exists");
   const std::string owner = crypto::KeyOwner::bank_account(b.id);
-  SQLite::Statement& s = tx.prepare(std::string("INSERT INTO bank_accounts (") + kColumns +
+  db::Statement& s = tx.prepare(std::string("INSERT INTO bank_accounts (") + kColumns +
                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, b.id);
   sql::bind_sealed(tx, s, 2, owner, {kTable, "name", b.id}, b.name);
@@ -51,26 +51,26 @@ void insert(WriteTx& tx, const BankAccountRecord& b) {
 }
 
 std::optional<BankAccountRecord> get(Tx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM bank_accounts WHERE id = ?");
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM bank_accounts WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return read_row(tx, s);
 }
 
 Page<BankAccountRecord> list(Tx& tx, const PageQuery& q) {
   return list_page<BankAccountRecord>(tx, {kColumns, kTable, "", {}}, filter_specs::bank_accounts(), q,
-                                      [&](SQLite::Statement& s) { return read_row(tx, s); });
+                                      [&](db::Statement& s) { return read_row(tx, s); });
 }
 
 void update_metadata(WriteTx& tx, std::string_view id, const Metadata& metadata) {
-  SQLite::Statement& s = tx.prepare("SELECT metadata, metadata_sealed FROM bank_accounts WHERE id = ?");
+  db::Statement& s = tx.prepare("SELECT metadata, metadata_sealed FROM bank_accounts WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) throw NotFound("bank account " + std::string(id) + " not found");
+  if (!s.step()) throw NotFound("bank account " + std::string(id) + " not found");
   const std::string row(id);
   const std::string owner = crypto::KeyOwner::bank_account(row);
   Metadata merged = sealed_metadata::read(tx, s, 0, 1, owner, {kTable, "metadata", row});
   for (const auto& [k, v] : metadata) merged[k] = v;
-  SQLite::Statement& u = tx.prepare("UPDATE bank_accounts SET metadata = ?, metadata_sealed = ? WHERE id = ?");
+  db::Statement& u = tx.prepare("UPDATE bank_accounts SET metadata = ?, metadata_sealed = ? WHERE id = ?");
   sealed_metadata::bind(tx, u, 1, 2, owner, {kTable, "metadata", row}, merged);
   sql::bind_str(u, 3, id);
   u.exec();
@@ -78,14 +78,14 @@ void update_metadata(WriteTx& tx, std::string_view id, const Metadata& metadata)
 }
 
 void link_psu(WriteTx& tx, std::string_view id, std::string_view psu_id) {
-  SQLite::Statement& s = tx.prepare("UPDATE bank_accounts SET psu_id = ? WHERE id = ?");
+  db::Statement& s = tx.prepare("UPDATE bank_accounts SET psu_id = ? WHERE id = ?");
   sql::bind_str(s, 1, psu_id);
   sql::bind_str(s, 2, id);
   if (s.exec() == 0) throw NotFound("bank account " + std::string(id) + " not found");
 }
 
 bool remove(WriteTx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM bank_accounts WHERE id = ?");
+  db::Statement& s = tx.prepare("DELETE FROM bank_accounts WHERE id = ?");
   sql::bind_str(s, 1, id);
   if (s.exec() == 0) return false;
   tx.destroy_key(crypto::KeyOwner::bank_account(id));

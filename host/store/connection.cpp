@@ -34,32 +34,66 @@ int connection_open_flags(bool writer) {
 }
 
 Connection::Connection(const std::filesystem::path& path, bool writer, int busy_timeout_ms)
-    : db_(path.string(), connection_open_flags(writer), busy_timeout_ms) {
-  for (const auto& pragma : connection_pragmas(writer)) db_.exec(pragma);
+    : sqlite_(std::make_unique<SQLite::Database>(path.string(), connection_open_flags(writer), busy_timeout_ms)) {
+  for (const auto& pragma : connection_pragmas(writer)) sqlite_->exec(pragma);
 }
 
-SQLite::Statement& Connection::cached(const std::string& sql) {
+Connection::Connection(std::unique_ptr<db::Connection> conn) : other_(std::move(conn)) {}
+
+void Connection::exec(const std::string& sql) {
+  if (sqlite_) sqlite_->exec(sql);
+  else other_->exec_script(sql);
+}
+
+void Connection::begin(bool write) {
+  if (sqlite_) sqlite_->exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
+  else other_->begin(write);
+}
+
+void Connection::commit() {
+  if (sqlite_) sqlite_->exec("COMMIT");
+  else other_->commit();
+}
+
+void Connection::rollback() {
+  if (sqlite_) sqlite_->tryExec("ROLLBACK");
+  else other_->rollback();
+}
+
+db::Statement& Connection::cached(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     // Filters give many SQL shapes: past the bound, drop every statement the current transaction
     // is not holding (fixed SQL is simply prepared again on its next use).
     if (cache_.size() >= kMaxStatements) std::erase_if(cache_, [](const auto& kv) { return !kv.second.used; });
-    it = cache_.emplace(sql, Entry{std::make_unique<SQLite::Statement>(db_, sql)}).first;
+    Entry fresh;
+    if (sqlite_) {
+      fresh.stmt = std::make_unique<SQLite::Statement>(*sqlite_, sql);
+      fresh.view = std::make_unique<db::SqliteStatementRef>(*fresh.stmt);
+    } else {
+      fresh.view = other_->prepare(sql);
+    }
+    it = cache_.emplace(sql, std::move(fresh)).first;
   }
   Entry& e = it->second;
-  e.stmt->tryReset();  // a previous failed step reports its error again on reset: already handled
-  e.stmt->clearBindings();
+  if (e.stmt) {
+    e.stmt->tryReset();  // a previous failed step reports its error again on reset: already handled
+    e.stmt->clearBindings();
+  } else {
+    e.view->reset();
+  }
   if (!e.used) {
     e.used = true;
     used_.push_back(&e);
   }
-  return *e.stmt;
+  return *e.view;
 }
 
 void Connection::release_statements() {
   for (auto* e : used_) {
     e->used = false;
-    e->stmt->tryReset();
+    if (e->stmt) e->stmt->tryReset();
+    else e->view->reset();  // drops the rows it still holds
   }
   used_.clear();
 }

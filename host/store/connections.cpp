@@ -20,7 +20,7 @@ std::string row_id(std::string_view psu, std::string_view connector, std::string
 
 bool valid_status(std::string_view s) { return s == connection_status::kActive || s == connection_status::kError; }
 
-ConnectionRecord read_row(Tx& tx, SQLite::Statement& s) {
+ConnectionRecord read_row(Tx& tx, db::Statement& s) {
   ConnectionRecord c;
   c.psu_id = sql::col_str(s, 0);
   c.connector_id = sql::col_str(s, 1);
@@ -31,8 +31,8 @@ ConnectionRecord read_row(Tx& tx, SQLite::Statement& s) {
   const std::string row = row_id(c.psu_id, c.connector_id, c.connection_id);
   if (auto token = sql::open_opt(tx, s, 6, crypto::KeyOwner::psu(c.psu_id), {kTable, "access_token", row}))
     c.access_token = TokenValue{std::move(*token), sql::col_opt_int(s, 7)};
-  c.created_at = s.getColumn(8).getInt64();
-  c.updated_at = s.getColumn(9).getInt64();
+  c.created_at = s.get_int64(8);
+  c.updated_at = s.get_int64(9);
   c.data_updated_at = sql::col_opt_int(s, 10);
   return c;
 }
@@ -43,7 +43,7 @@ void upsert(WriteTx& tx, const ConnectionRecord& c) {
   if (!valid_status(c.status)) throw InvalidValue("connection status '" + c.status + "' is not ACTIVE|ERROR");
   int64_t now = tx.now();
   const std::string row = row_id(c.psu_id, c.connector_id, c.connection_id);
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       std::string("INSERT INTO connections (") + kColumns +
       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (psu_id, connector_id, connection_id) DO UPDATE SET "
       "status = excluded.status, error = excluded.error, metadata = excluded.metadata, "
@@ -68,28 +68,28 @@ void upsert(WriteTx& tx, const ConnectionRecord& c) {
 
 std::optional<ConnectionRecord> get(Tx& tx, std::string_view psu_id, std::string_view connector_id,
                                     std::string_view connection_id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns +
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns +
                                     " FROM connections WHERE psu_id = ? AND connector_id = ? AND connection_id = ?");
   sql::bind_str(s, 1, psu_id);
   sql::bind_str(s, 2, connector_id);
   sql::bind_str(s, 3, connection_id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return read_row(tx, s);
 }
 
 std::optional<ConnectionRecord> find(Tx& tx, std::string_view connector_id, std::string_view connection_id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns +
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns +
                                     " FROM connections WHERE connector_id = ? AND connection_id = ? ORDER BY sort_id");
   sql::bind_str(s, 1, connector_id);
   sql::bind_str(s, 2, connection_id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return read_row(tx, s);
 }
 
 void set_status(WriteTx& tx, std::string_view connector_id, std::string_view connection_id, std::string_view status,
                 const std::optional<std::string>& error) {
   if (!valid_status(status)) throw InvalidValue("connection status '" + std::string(status) + "' is not ACTIVE|ERROR");
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE connections SET status = ?, error = ?, updated_at = ? WHERE connector_id = ? AND connection_id = ?");
   sql::bind_str(s, 1, status);
   sql::bind_opt(s, 2, error);
@@ -100,16 +100,16 @@ void set_status(WriteTx& tx, std::string_view connector_id, std::string_view con
 }
 
 void set_data_updated_at(WriteTx& tx, std::string_view connector_id, std::string_view connection_id, int64_t at) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE connections SET data_updated_at = ?, updated_at = ? WHERE connector_id = ? AND connection_id = ? "
       "RETURNING psu_id");
   s.bind(1, at);
   s.bind(2, at);
   sql::bind_str(s, 3, connector_id);
   sql::bind_str(s, 4, connection_id);
-  if (!s.executeStep()) throw NotFound("connection " + std::string(connection_id) + " not found");
+  if (!s.step()) throw NotFound("connection " + std::string(connection_id) + " not found");
   const std::string psu_id = sql::col_str(s, 0);
-  while (s.executeStep()) {
+  while (s.step()) {
   }
   // Every completed sync, polled or webhook-driven, is reported (docs/events.md).
   events::append(tx, event_type::kConnectionDataSynced,
@@ -126,42 +126,43 @@ Page<ConnectionRecord> list(Tx& tx, std::string_view psu_id, std::string_view co
     l.scope_params.emplace_back(std::string(connector_id));
   }
   return list_page<ConnectionRecord>(tx, l, filter_specs::connections(), q,
-                                     [&](SQLite::Statement& s) { return read_row(tx, s); });
+                                     [&](db::Statement& s) { return read_row(tx, s); });
 }
 
 std::vector<std::pair<std::string, std::string>> keys_of_psu(Tx& tx, std::string_view psu_id,
                                                              std::string_view connector_id) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "SELECT connector_id, connection_id FROM connections WHERE psu_id = ? AND (? = '' OR connector_id = ?) "
       "ORDER BY sort_id");
   sql::bind_str(s, 1, psu_id);
   sql::bind_str(s, 2, connector_id);
   sql::bind_str(s, 3, connector_id);
   std::vector<std::pair<std::string, std::string>> out;
-  while (s.executeStep()) out.emplace_back(sql::col_str(s, 0), sql::col_str(s, 1));
+  while (s.step()) out.emplace_back(sql::col_str(s, 0), sql::col_str(s, 1));
   return out;
 }
 
 std::vector<ConnectionRecord> list_active(Tx& tx, std::string_view connector_id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns +
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns +
                                     " FROM connections WHERE connector_id = ? AND status = 'ACTIVE' ORDER BY sort_id");
   sql::bind_str(s, 1, connector_id);
   std::vector<ConnectionRecord> out;
-  while (s.executeStep()) out.push_back(read_row(tx, s));
+  while (s.step()) out.push_back(read_row(tx, s));
   return out;
 }
 
 bool remove(WriteTx& tx, std::string_view psu_id, std::string_view connector_id, std::string_view connection_id) {
+  int64_t removed = 0;
   for (const char* sql_text : {"DELETE FROM payments WHERE psu_id = ? AND connector_id = ? AND connection_id = ?",
                                "DELETE FROM accounts WHERE psu_id = ? AND connector_id = ? AND connection_id = ?",
                                "DELETE FROM connections WHERE psu_id = ? AND connector_id = ? AND connection_id = ?"}) {
-    SQLite::Statement& d = tx.prepare(sql_text);
+    db::Statement& d = tx.prepare(sql_text);
     sql::bind_str(d, 1, psu_id);
     sql::bind_str(d, 2, connector_id);
     sql::bind_str(d, 3, connection_id);
-    d.exec();
+    removed = d.exec();  // the connection row's own delete comes last
   }
-  return tx.changes() > 0;
+  return removed > 0;
 }
 
 }  // namespace cx::store::connections

@@ -15,7 +15,7 @@ constexpr const char* kColumns = "id, reference, name, provider, config, schedul
 
 crypto::FieldRef config_ref(std::string_view id) { return {"connectors", "config", id}; }
 
-ConnectorRecord read_row(Tx& tx, SQLite::Statement& s) {
+ConnectorRecord read_row(Tx& tx, db::Statement& s) {
   ConnectorRecord c;
   c.id = sql::col_str(s, 0);
   c.reference = sql::col_str(s, 1);
@@ -25,24 +25,24 @@ ConnectorRecord read_row(Tx& tx, SQLite::Statement& s) {
   auto v = sql::json_from(config, "connectors.config");
   if (!v.is_object()) throw StoreError("connectors.config of " + c.id + " is not a JSON object");
   c.config = std::move(v.get_object());
-  c.scheduled_for_deletion = s.getColumn(5).getInt() != 0;
-  c.created_at = s.getColumn(6).getInt64();
-  c.updated_at = s.getColumn(7).getInt64();
+  c.scheduled_for_deletion = s.get_int64(5) != 0;
+  c.created_at = s.get_int64(6);
+  c.updated_at = s.get_int64(7);
   return c;
 }
 
 }  // namespace
 
 void insert(WriteTx& tx, const ConnectorRecord& c) {
-  SQLite::Statement& exists = tx.prepare("SELECT id FROM connectors WHERE id = ? OR name = ?");
+  db::Statement& exists = tx.prepare("SELECT id FROM connectors WHERE id = ? OR name = ?");
   exists.bind(1, c.id);
   exists.bind(2, c.name);
-  if (exists.executeStep())
+  if (exists.step())
     throw Conflict(sql::col_str(exists, 0) == c.id ? "connector " + c.id + " already exists"
                                                    : "a connector named '" + c.name + "' already exists");
   std::string provider = c.provider;
   std::transform(provider.begin(), provider.end(), provider.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO connectors (id, reference, name, provider, config, scheduled_for_deletion, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, c.id);
@@ -58,14 +58,14 @@ void insert(WriteTx& tx, const ConnectorRecord& c) {
 }
 
 std::optional<ConnectorRecord> get(Tx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM connectors WHERE id = ?");
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM connectors WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return read_row(tx, s);
 }
 
 void update_config(WriteTx& tx, std::string_view id, const boost::json::object& config) {
-  SQLite::Statement& s = tx.prepare("UPDATE connectors SET config = ?, updated_at = ? WHERE id = ?");
+  db::Statement& s = tx.prepare("UPDATE connectors SET config = ?, updated_at = ? WHERE id = ?");
   std::string sid(id);
   sql::bind_sealed(tx, s, 1, crypto::KeyOwner::connector(sid), config_ref(sid), boost::json::serialize(config));
   s.bind(2, tx.now());
@@ -74,7 +74,7 @@ void update_config(WriteTx& tx, std::string_view id, const boost::json::object& 
 }
 
 void set_scheduled_for_deletion(WriteTx& tx, std::string_view id, bool value) {
-  SQLite::Statement& s =
+  db::Statement& s =
       tx.prepare("UPDATE connectors SET scheduled_for_deletion = ?, updated_at = ? WHERE id = ?");
   s.bind(1, value ? 1 : 0);
   s.bind(2, tx.now());
@@ -83,7 +83,7 @@ void set_scheduled_for_deletion(WriteTx& tx, std::string_view id, bool value) {
 }
 
 bool remove(WriteTx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM connectors WHERE id = ?");
+  db::Statement& s = tx.prepare("DELETE FROM connectors WHERE id = ?");
   sql::bind_str(s, 1, id);
   if (s.exec() == 0) return false;
   tx.destroy_key(crypto::KeyOwner::connector(id));
@@ -92,13 +92,13 @@ bool remove(WriteTx& tx, std::string_view id) {
 
 Page<ConnectorRecord> list(Tx& tx, const PageQuery& q) {
   return list_page<ConnectorRecord>(tx, {kColumns, "connectors", "", {}}, filter_specs::connectors(), q,
-                                    [&](SQLite::Statement& s) { return read_row(tx, s); });
+                                    [&](db::Statement& s) { return read_row(tx, s); });
 }
 
 std::vector<ConnectorRecord> all(Tx& tx) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM connectors ORDER BY sort_id");
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM connectors ORDER BY sort_id");
   std::vector<ConnectorRecord> out;
-  while (s.executeStep()) out.push_back(read_row(tx, s));
+  while (s.step()) out.push_back(read_row(tx, s));
   return out;
 }
 

@@ -30,8 +30,8 @@ void seal_table_metadata(WriteTx& tx, const std::string& table, const std::strin
   };
   std::vector<Row> rows;
   {
-    SQLite::Statement& s = tx.prepare(select);
-    while (s.executeStep()) {
+    db::Statement& s = tx.prepare(select);
+    while (s.step()) {
       std::string id = sql::col_str(s, 0);
       std::string o = owner(id, sql::col_opt_str(s, 2), sql::col_str(s, 3));
       rows.push_back({std::move(id), sql::col_str(s, 1), std::move(o)});
@@ -41,7 +41,7 @@ void seal_table_metadata(WriteTx& tx, const std::string& table, const std::strin
   for (const Row& r : rows) {
     Metadata m = sql::metadata_from(r.metadata, table + ".metadata");
     if (sealed_metadata::public_part(m).size() == m.size()) continue;
-    SQLite::Statement& u =
+    db::Statement& u =
         tx.prepare("UPDATE " + table + " SET metadata = ?, metadata_sealed = ? WHERE id = ?");
     sealed_metadata::bind(tx, u, 1, 2, r.owner, {table, "metadata", r.id}, m);
     u.bind(3, r.id);
@@ -70,11 +70,11 @@ void seal_metadata(WriteTx& tx) {
 void seal_psu_locale(WriteTx& tx) {
   std::vector<std::pair<std::string, std::string>> rows;
   {
-    SQLite::Statement& s = tx.prepare("SELECT id, locale FROM psus WHERE typeof(locale) = 'text'");
-    while (s.executeStep()) rows.emplace_back(sql::col_str(s, 0), sql::col_str(s, 1));
+    db::Statement& s = tx.prepare("SELECT id, locale FROM psus WHERE typeof(locale) = 'text'");
+    while (s.step()) rows.emplace_back(sql::col_str(s, 0), sql::col_str(s, 1));
   }
   for (const auto& [id, locale] : rows) {
-    SQLite::Statement& u = tx.prepare("UPDATE psus SET locale = ? WHERE id = ?");
+    db::Statement& u = tx.prepare("UPDATE psus SET locale = ? WHERE id = ?");
     sql::bind_sealed(tx, u, 1, crypto::KeyOwner::psu(id), {"psus", "locale", id}, locale);
     u.bind(2, id);
     u.exec();
@@ -87,8 +87,8 @@ void seal_psu_locale(WriteTx& tx) {
 std::map<std::string, std::string> rekey_accounts(WriteTx& tx) {
   std::vector<std::string> personal;
   {
-    SQLite::Statement& s = tx.prepare("SELECT id, reference FROM accounts");
-    while (s.executeStep())
+    db::Statement& s = tx.prepare("SELECT id, reference FROM accounts");
+    while (s.step())
       if (references::is_iban(sql::col_str(s, 1))) personal.push_back(sql::col_str(s, 0));
   }
   std::map<std::string, std::string> moved;
@@ -104,7 +104,7 @@ std::map<std::string, std::string> rekey_accounts(WriteTx& tx) {
                             "UPDATE payments SET source_account_id = ?1 WHERE source_account_id = ?2",
                             "UPDATE payments SET destination_account_id = ?1 WHERE destination_account_id = ?2",
                             "DELETE FROM accounts WHERE id = ?2 AND ?1 IS NOT NULL"}) {
-      SQLite::Statement& u = tx.prepare(sql);
+      db::Statement& u = tx.prepare(sql);
       u.bind(1, rec->id);
       u.bind(2, old_id);
       u.exec();
@@ -119,8 +119,8 @@ std::map<std::string, std::string> rekey_accounts(WriteTx& tx) {
 void scrub_events(WriteTx& tx, const std::map<std::string, std::string>& moved) {
   std::vector<std::pair<int64_t, std::string>> rows;
   {
-    SQLite::Statement& s = tx.prepare("SELECT seq, payload FROM events");
-    while (s.executeStep()) rows.emplace_back(s.getColumn(0).getInt64(), sql::col_str(s, 1));
+    db::Statement& s = tx.prepare("SELECT seq, payload FROM events");
+    while (s.step()) rows.emplace_back(s.get_int64(0), sql::col_str(s, 1));
   }
   for (auto& [seq, payload] : rows) {
     std::string text = payload;
@@ -137,7 +137,7 @@ void scrub_events(WriteTx& tx, const std::map<std::string, std::string>& moved) 
       }
     text = sql::json_text(v);
     if (text == payload) continue;
-    SQLite::Statement& u = tx.prepare("UPDATE events SET payload = ? WHERE seq = ?");
+    db::Statement& u = tx.prepare("UPDATE events SET payload = ? WHERE seq = ?");
     u.bind(1, text);
     u.bind(2, seq);
     u.exec();
@@ -156,12 +156,15 @@ void run(WriteTx& tx, const std::string& name) {
 int run_pending(WriteTx& tx) {
   std::vector<std::string> pending;
   {
-    SQLite::Statement& s = tx.prepare("SELECT name FROM data_steps ORDER BY seq");
-    while (s.executeStep()) pending.push_back(sql::col_str(s, 0));
+    db::Statement& s = tx.prepare("SELECT name FROM data_steps ORDER BY seq");
+    while (s.step()) pending.push_back(sql::col_str(s, 0));
   }
+  // The steps so far rewrite rows that SQLite stores of older binaries hold (clear metadata and
+  // locales, IBAN references); a PostgreSQL store starts at the current schema and holds none.
+  const bool legacy_rows_possible = tx.backend() == db::Backend::sqlite;
   for (const auto& name : pending) {
-    run(tx, name);
-    SQLite::Statement& d = tx.prepare("DELETE FROM data_steps WHERE name = ?");
+    if (legacy_rows_possible) run(tx, name);
+    db::Statement& d = tx.prepare("DELETE FROM data_steps WHERE name = ?");
     d.bind(1, name);
     d.exec();
   }

@@ -2,6 +2,7 @@
 
 #include "host/store/connection.hpp"
 #include "host/store/data_steps.hpp"
+#include "host/store/db/store_schema.hpp"
 #include "host/store/migrations.hpp"
 #include "host/util/encoding.hpp"
 
@@ -43,10 +44,21 @@ void check_file(const std::filesystem::path& path) {
                           std::to_string(pages * page_size) + " bytes, the file has " + std::to_string(size));
 }
 
-// SQLite errors become the store's: constraint kinds the API maps, corruption with the path.
-[[noreturn]] void rethrow_translated(const std::filesystem::path& path) {
+// Version table of the PostgreSQL schema (SQLite keeps its schema_migrations with names).
+constexpr const char* kPgVersionTable = "schema_migrations";
+
+// Database errors become the store's: constraint kinds the API maps, corruption with the path.
+[[noreturn]] void rethrow_translated(const std::string& path) {
   try {
     throw;
+  } catch (const db::ForeignKeyError& e) {
+    throw InvalidReference(std::string(e.what()) + " (a referenced row does not exist)");
+  } catch (const db::CheckError& e) {
+    throw InvalidValue(e.what());
+  } catch (const db::ConstraintError& e) {
+    throw Conflict(e.what());
+  } catch (const db::DriverError& e) {
+    throw StoreError("database " + path + ": " + e.what());
   } catch (const SQLite::Exception& e) {
     switch (e.getExtendedErrorCode()) {
       case SQLITE_CONSTRAINT_UNIQUE:
@@ -61,8 +73,8 @@ void check_file(const std::filesystem::path& path) {
         break;
     }
     if (e.getErrorCode() == SQLITE_CORRUPT || e.getErrorCode() == SQLITE_NOTADB)
-      throw CorruptDatabase("database " + path.string() + " is corrupt: " + e.what());
-    throw StoreError("database " + path.string() + ": " + e.what());
+      throw CorruptDatabase("database " + path + " is corrupt: " + e.what());
+    throw StoreError("database " + path + ": " + e.what());
   }
 }
 
@@ -72,6 +84,23 @@ Database::Database(DatabaseOptions options, crypto::MasterKey master)
     : options_(std::move(options)), keyring_(std::make_unique<crypto::Keyring>(std::move(master))) {
   if (!options_.clock) options_.clock = [] { return util::now_ms(); };
   if (options_.readers < 1) options_.readers = 1;
+  if (options_.url && options_.url->backend == db::Backend::sqlite) options_.path = options_.url->sqlite_dir / "connectivity.db";
+  if (options_.url && options_.url->backend == db::Backend::postgres) open_postgres();
+  else open_sqlite();
+  check_master_key();
+  write([&](WriteTx& tx) {
+    blind_index_ =
+        std::make_unique<crypto::BlindIndex>(tx.data_key_for_write(crypto::KeyOwner::system("blind-index")));
+  });
+  write([](WriteTx& tx) { data_steps::run_pending(tx); });
+  for (int i = 0; i < options_.readers; ++i) {
+    readers_.push_back(open_connection(false));
+    idle_readers_.push_back(readers_.back().get());
+  }
+}
+
+void Database::open_sqlite() {
+  location_ = options_.path.string();
   if (options_.path.has_parent_path()) std::filesystem::create_directories(options_.path.parent_path());
   check_file(options_.path);
   try {
@@ -88,17 +117,23 @@ Database::Database(DatabaseOptions options, crypto::MasterKey master)
   } catch (const StoreError&) {
     throw;
   } catch (...) {
-    rethrow_translated(options_.path);
+    rethrow_translated(location_);
   }
-  check_master_key();
-  write([&](WriteTx& tx) {
-    blind_index_ =
-        std::make_unique<crypto::BlindIndex>(tx.data_key_for_write(crypto::KeyOwner::system("blind-index")));
-  });
-  write([](WriteTx& tx) { data_steps::run_pending(tx); });
-  for (int i = 0; i < options_.readers; ++i) {
-    readers_.push_back(open_connection(false));
-    idle_readers_.push_back(readers_.back().get());
+}
+
+void Database::open_postgres() {
+  backend_ = db::Backend::postgres;
+  location_ = options_.url->redacted();
+  try {
+    writer_ = open_connection(true);
+    // Each migration runs in its own transaction and is re-checked under it, so nodes starting
+    // together apply it once.
+    // A database newer than this binary is refused (DriverError, reported as a StoreError).
+    db::migrate(writer_->boundary(), kPgVersionTable, db::store_migrations());
+  } catch (const StoreError&) {
+    throw;
+  } catch (...) {
+    rethrow_translated(location_);
   }
 }
 
@@ -109,9 +144,10 @@ Database::~Database() {
 
 std::unique_ptr<Connection> Database::open_connection(bool writer) {
   try {
+    if (backend_ == db::Backend::postgres) return std::make_unique<Connection>(db::connect(*options_.url));
     return std::make_unique<Connection>(options_.path, writer, options_.busy_timeout_ms);
   } catch (...) {
-    rethrow_translated(options_.path);
+    rethrow_translated(location_);
   }
 }
 
@@ -119,28 +155,27 @@ void Database::check_master_key() {
   write([&](WriteTx& tx) {
     auto master = keyring_->master();
     auto check = master->check_value();
-    SQLite::Statement& s = tx.prepare("SELECT kek_id, check_value FROM keyring WHERE singleton = 1");
-    if (s.executeStep()) {
-      std::string stored_id = s.getColumn(0).getString();
-      auto col = s.getColumn(1);
-      bool same = static_cast<size_t>(col.getBytes()) == check.size() &&
-                  Botan::constant_time_compare(static_cast<const uint8_t*>(col.getBlob()), check.data(), check.size());
+    db::Statement& s = tx.prepare("SELECT kek_id, check_value FROM keyring WHERE singleton = 1");
+    if (s.step()) {
+      std::string stored_id = s.get_text(0);
+      auto stored = s.get_blob(1);
+      bool same = stored.size() == check.size() && Botan::constant_time_compare(stored.data(), check.data(), check.size());
       if (!same)
         throw crypto::KeyError("the master key (id " + master->id() + ") does not match database " +
-                               options_.path.string() + ", which was encrypted under master key id " + stored_id +
+                               location_ + ", which was encrypted under master key id " + stored_id +
                                "; start with the key this database was created with (--master-key-file or "
                                "CONNECTIVITY_MASTER_KEY)");
       return;
     }
-    SQLite::Statement& n = tx.prepare("SELECT count(*) FROM data_keys");
-    n.executeStep();
-    if (n.getColumn(0).getInt64() > 0)
-      throw crypto::KeyError("database " + options_.path.string() +
+    db::Statement& n = tx.prepare("SELECT count(*) FROM data_keys");
+    n.step();
+    if (n.get_int64(0) > 0)
+      throw crypto::KeyError("database " + location_ +
                              " has data keys but no key check value; refusing to guess the master key");
-    SQLite::Statement& ins =
+    db::Statement& ins =
         tx.prepare("INSERT INTO keyring (singleton, kek_id, check_value, updated_at) VALUES (1, ?, ?, ?)");
     ins.bind(1, master->id());
-    ins.bind(2, check.data(), static_cast<int>(check.size()));
+    ins.bind_blob(2, check);
     ins.bind(3, tx.now());
     ins.exec();
   });
@@ -151,14 +186,14 @@ void Database::run_write(const std::function<void(WriteTx&)>& fn) {
   Connection& c = *writer_;
   WriteTx tx(*this, c);
   try {
-    c.db().exec("BEGIN IMMEDIATE");
+    c.begin(true);
     fn(tx);
     c.release_statements();
-    c.db().exec("COMMIT");
+    c.commit();
   } catch (...) {
     c.release_statements();
-    c.db().tryExec("ROLLBACK");
-    rethrow_translated(options_.path);
+    c.rollback();
+    rethrow_translated(location_);
   }
   for (auto& [owner, key] : tx.pending_keys_) keyring_->remember(owner, key);
   for (auto& owner : tx.destroyed_keys_) keyring_->forget(owner);
@@ -185,20 +220,21 @@ void Database::run_read(const std::function<void(ReadTx&)>& fn) {
   Connection* c = acquire_reader();
   ReadTx tx(*this, *c);
   try {
-    c->db().exec("BEGIN");
+    c->begin(false);
     fn(tx);
     c->release_statements();
-    c->db().exec("COMMIT");
+    c->commit();
   } catch (...) {
     c->release_statements();
-    c->db().tryExec("ROLLBACK");
+    c->rollback();
     release_reader(c);
-    rethrow_translated(options_.path);
+    rethrow_translated(location_);
   }
   release_reader(c);
 }
 
 void Database::checkpoint() {
+  if (backend_ != db::Backend::sqlite) return;
   std::lock_guard lock(write_mutex_);
   SQLite::Statement s(writer_->db(), "PRAGMA wal_checkpoint(TRUNCATE)");
   s.executeStep();
@@ -207,6 +243,7 @@ void Database::checkpoint() {
 }
 
 void Database::release_memory() {
+  if (backend_ != db::Backend::sqlite) return;
   {
     std::lock_guard lock(write_mutex_);
     sqlite3_db_release_memory(writer_->db().getHandle());
@@ -217,7 +254,10 @@ void Database::release_memory() {
 
 int Database::schema_version() {
   std::lock_guard lock(write_mutex_);
-  return applied_version(writer_->db());
+  if (backend_ == db::Backend::sqlite) return applied_version(writer_->db());
+  auto s = writer_->boundary().prepare(std::string("SELECT COALESCE(MAX(version), 0) FROM ") + kPgVersionTable);
+  s->step();
+  return static_cast<int>(s->get_int64(0));
 }
 
 int Database::latest_schema_version() { return migrations().back().version; }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "host/crypto/keyring.hpp"
+#include "host/store/db/driver.hpp"
 #include "host/store/errors.hpp"
 #include "host/store/tx.hpp"
 
@@ -31,6 +32,9 @@ namespace cx::store {
 
 struct DatabaseOptions {
   std::filesystem::path path;        ///< e.g. DATA_DIR/connectivity.db; parent dirs are created
+  /// PostgreSQL instead of the SQLite file at `path` when set to a `postgres://…` URL (a `sqlite:DIR`
+  /// URL is the same as path = DIR/connectivity.db).
+  std::optional<db::DatabaseUrl> url;
   int readers = 4;                   ///< reader connections in the pool (≥ 1)
   int busy_timeout_ms = 5000;        ///< how long a connection waits for a lock held elsewhere
   bool integrity_check = false;      ///< run PRAGMA quick_check at open (O(size); off by default)
@@ -80,21 +84,28 @@ class Database {
 
   /// Copies the WAL into the main file and truncates the WAL to zero bytes (TRUNCATE mode).
   /// Waits for readers; used by tests and after deletions that must leave no trace in the WAL.
+  /// Nothing to do on PostgreSQL (the server owns its WAL).
   void checkpoint();
 
   /// Frees the page caches of the writer and of every idle reader (SQLite keeps them at their
-  /// high-water mark); call when the daemon goes idle after a burst of writes.
+  /// high-water mark); call when the daemon goes idle after a burst of writes. SQLite only.
   void release_memory();
+
+  db::Backend backend() const { return backend_; }
 
   /// Schema version of this file, and the newest this binary knows.
   int schema_version();
   static int latest_schema_version();
 
   const std::filesystem::path& path() const { return options_.path; }
+  /// What error messages name: the file, or the PostgreSQL URL without its password.
+  const std::string& location() const { return location_; }
   int64_t now() const;
   crypto::Keyring& keyring() { return *keyring_; }
 
  private:
+  void open_sqlite();
+  void open_postgres();
   void run_write(const std::function<void(WriteTx&)>& fn);
   void run_read(const std::function<void(ReadTx&)>& fn);
   std::unique_ptr<Connection> open_connection(bool writer);
@@ -103,6 +114,8 @@ class Database {
   void release_reader(Connection* c);
 
   DatabaseOptions options_;
+  db::Backend backend_ = db::Backend::sqlite;
+  std::string location_;
   std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<crypto::BlindIndex> blind_index_;
   std::mutex write_mutex_;

@@ -5,7 +5,7 @@
 namespace cx::store::deleted_connections {
 
 void mark(WriteTx& tx, std::string_view connector_id, std::string_view connection_id) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO deleted_connections (connector_id, connection_id, deleted_at) VALUES (?, ?, ?) "
       "ON CONFLICT (connector_id, connection_id) DO NOTHING");
   sql::bind_str(s, 1, connector_id);
@@ -15,14 +15,14 @@ void mark(WriteTx& tx, std::string_view connector_id, std::string_view connectio
 }
 
 bool is_deleted(Tx& tx, std::string_view connector_id, std::string_view connection_id) {
-  SQLite::Statement& s = tx.prepare("SELECT 1 FROM deleted_connections WHERE connector_id = ? AND connection_id = ?");
+  db::Statement& s = tx.prepare("SELECT 1 FROM deleted_connections WHERE connector_id = ? AND connection_id = ?");
   sql::bind_str(s, 1, connector_id);
   sql::bind_str(s, 2, connection_id);
-  return s.executeStep();
+  return s.step();
 }
 
 void clear(WriteTx& tx, std::string_view connector_id, std::string_view connection_id) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM deleted_connections WHERE connector_id = ? AND connection_id = ?");
+  db::Statement& s = tx.prepare("DELETE FROM deleted_connections WHERE connector_id = ? AND connection_id = ?");
   sql::bind_str(s, 1, connector_id);
   sql::bind_str(s, 2, connection_id);
   s.exec();

@@ -5,33 +5,37 @@
 namespace cx::store::events {
 
 int64_t append(WriteTx& tx, std::string_view type, const boost::json::value& payload) {
-  SQLite::Statement& s = tx.prepare("INSERT INTO events (type, payload, created_at) VALUES (?, ?, ?)");
+  db::Statement& s = tx.prepare("INSERT INTO events (type, payload, created_at) VALUES (?, ?, ?) RETURNING seq");
   sql::bind_str(s, 1, type);
   s.bind(2, sql::json_text(payload));
   s.bind(3, tx.now());
-  s.exec();
-  return tx.last_insert_rowid();
+  s.step();
+  const int64_t seq = s.get_int64(0);
+  // Finish the statement now: an INSERT left active keeps its statement journal open, and every
+  // later write of the transaction then journals its pages too (ingest was 2x slower).
+  s.reset();
+  return seq;
 }
 
 std::vector<EventRecord> after(Tx& tx, int64_t after_seq, int limit) {
-  SQLite::Statement& s =
+  db::Statement& s =
       tx.prepare("SELECT seq, type, payload, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
   s.bind(1, after_seq);
   s.bind(2, limit);
   std::vector<EventRecord> out;
-  while (s.executeStep()) {
+  while (s.step()) {
     EventRecord e;
-    e.seq = s.getColumn(0).getInt64();
+    e.seq = s.get_int64(0);
     e.type = sql::col_str(s, 1);
     e.payload = sql::json_from(sql::col_str(s, 2), "events.payload");
-    e.created_at = s.getColumn(3).getInt64();
+    e.created_at = s.get_int64(3);
     out.push_back(std::move(e));
   }
   return out;
 }
 
 void remove_upto(WriteTx& tx, int64_t upto) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM events WHERE seq <= ?");
+  db::Statement& s = tx.prepare("DELETE FROM events WHERE seq <= ?");
   s.bind(1, upto);
   s.exec();
 }

@@ -5,15 +5,15 @@
 namespace cx::store::fetch_states {
 
 std::optional<boost::json::value> get(Tx& tx, std::string_view connector_id, std::string_view key) {
-  SQLite::Statement& s = tx.prepare("SELECT state FROM fetch_states WHERE connector_id = ? AND key = ?");
+  db::Statement& s = tx.prepare("SELECT state FROM fetch_states WHERE connector_id = ? AND key = ?");
   sql::bind_str(s, 1, connector_id);
   sql::bind_str(s, 2, key);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return sql::json_from(sql::col_str(s, 0), "fetch_states.state");
 }
 
 void put(WriteTx& tx, std::string_view connector_id, std::string_view key, const boost::json::value& state) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO fetch_states (connector_id, key, state, updated_at) VALUES (?, ?, ?, ?) "
       "ON CONFLICT (connector_id, key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at");
   sql::bind_str(s, 1, connector_id);
@@ -24,14 +24,14 @@ void put(WriteTx& tx, std::string_view connector_id, std::string_view key, const
 }
 
 bool remove(WriteTx& tx, std::string_view connector_id, std::string_view key) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM fetch_states WHERE connector_id = ? AND key = ?");
+  db::Statement& s = tx.prepare("DELETE FROM fetch_states WHERE connector_id = ? AND key = ?");
   sql::bind_str(s, 1, connector_id);
   sql::bind_str(s, 2, key);
   return s.exec() > 0;
 }
 
 void remove_all(WriteTx& tx, std::string_view connector_id) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM fetch_states WHERE connector_id = ?");
+  db::Statement& s = tx.prepare("DELETE FROM fetch_states WHERE connector_id = ?");
   sql::bind_str(s, 1, connector_id);
   s.exec();
 }

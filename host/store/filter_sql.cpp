@@ -41,14 +41,15 @@ const char* sql_op(Filter::Kind k) {
 
 class Compiler {
  public:
-  Compiler(const FilterSpec& spec, const crypto::BlindIndex* blind) : spec_(spec), blind_(blind) {}
+  Compiler(const FilterSpec& spec, const crypto::BlindIndex* blind, db::Backend backend)
+      : spec_(spec), blind_(blind), pg_(backend == db::Backend::postgres) {}
 
   std::string node(const Filter& f, int depth) {
     if (depth > kMaxDepth) throw QueryError("filter is nested more than 32 levels deep");
     switch (f.kind) {
       case Filter::Kind::And:
       case Filter::Kind::Or: {
-        if (f.children.empty()) return f.kind == Filter::Kind::And ? "1" : "0";
+        if (f.children.empty()) return f.kind == Filter::Kind::And ? truth() : falsity();
         std::string out = "(";
         for (size_t i = 0; i < f.children.size(); ++i) {
           if (i) out += f.kind == Filter::Kind::And ? " AND " : " OR ";
@@ -67,6 +68,10 @@ class Compiler {
   std::vector<SqlParam> params;
 
  private:
+  // SQLite has no boolean type (conditions are integers); PostgreSQL wants booleans.
+  const char* truth() const { return pg_ ? "TRUE" : "1"; }
+  const char* falsity() const { return pg_ ? "FALSE" : "0"; }
+
   std::string leaf(const Filter& f) {
     if (f.key.rfind("metadata[", 0) == 0 && f.key.size() > 10 && f.key.back() == ']') return metadata(f);
     auto it = std::find_if(spec_.keys.begin(), spec_.keys.end(), [&](const FilterKey& k) { return k.name == f.key; });
@@ -82,7 +87,7 @@ class Compiler {
     if (f.kind == Filter::Kind::In) {
       if (!f.value.is_array()) throw QueryError("$in on '" + f.key + "' takes an array");
       const auto& arr = f.value.get_array();
-      if (arr.empty()) return "0";
+      if (arr.empty()) return falsity();
       if (arr.size() > kMaxInValues) throw QueryError("$in on '" + f.key + "' takes at most 1000 values");
       std::string out = "(" + key.column + " IN (";
       for (size_t i = 0; i < arr.size(); ++i) {
@@ -111,11 +116,15 @@ class Compiler {
       params.emplace_back(sealed_metadata::index_entry(*blind_, spec_.metadata_table, name, val));
       const std::string& t = spec_.metadata_table;
       // Entries are 16 random-looking bytes: a match across two of them is a 2^-128 event.
+      if (pg_) return "(position(? IN " + t + ".metadata_index) > 0)";
       return "(instr(" + t + ".metadata_index, ?) > 0)";
     }
     // json_each gives an exact key match for any key text; the key is a bound value, not a path.
     params.emplace_back(std::move(name));
     params.emplace_back(std::move(val));
+    if (pg_)  // the column is JSON text; `#>> '{}'` is a string value without its quotes
+      return "(EXISTS (SELECT 1 FROM jsonb_each(" + spec_.metadata_column +
+             "::jsonb) AS m WHERE m.key = ? AND jsonb_typeof(m.value) = 'string' AND m.value #>> '{}' = ?))";
     return "(EXISTS (SELECT 1 FROM json_each(" + spec_.metadata_column +
            ") AS m WHERE m.key = ? AND m.type = 'text' AND m.value = ?))";
   }
@@ -151,26 +160,28 @@ class Compiler {
 
   const FilterSpec& spec_;
   const crypto::BlindIndex* blind_;
+  bool pg_;
 };
 
 }  // namespace
 
-CompiledFilter compile_filter(const Filter& filter, const FilterSpec& spec, const crypto::BlindIndex* blind) {
-  Compiler c(spec, blind);
+CompiledFilter compile_filter(const Filter& filter, const FilterSpec& spec, const crypto::BlindIndex* blind,
+                              db::Backend backend) {
+  Compiler c(spec, blind, backend);
   CompiledFilter out;
   out.sql = c.node(filter, 0);
   out.params = std::move(c.params);
   return out;
 }
 
-int bind_params(SQLite::Statement& s, const std::vector<SqlParam>& params, int first) {
+int bind_params(db::Statement& s, const std::vector<SqlParam>& params, int first) {
   int i = first;
   for (const auto& p : params) {
     if (auto* str = std::get_if<std::string>(&p)) s.bind(i, *str);
     else if (auto* n = std::get_if<int64_t>(&p)) s.bind(i, *n);
     else {
       auto& b = std::get<std::vector<uint8_t>>(p);
-      s.bind(i, b.data(), static_cast<int>(b.size()));
+      s.bind_blob(i, b);
     }
     ++i;
   }

@@ -3,10 +3,10 @@
 // or operator outside the resource's list is a QueryError naming the key.
 #pragma once
 
+#include "host/store/db/driver.hpp"
 #include "host/crypto/blind_index.hpp"
 #include "host/store/query.hpp"
 
-#include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
 #include <string>
@@ -59,10 +59,13 @@ struct CompiledFilter {
 
 /// Throws QueryError naming the key for an unknown key, an operator the key does not accept, or a
 /// value of the wrong shape. `blind` computes BlindIndex values (may be null when no key needs it).
-CompiledFilter compile_filter(const Filter& filter, const FilterSpec& spec, const crypto::BlindIndex* blind);
+/// The SQL is `backend`'s where the engines differ (constant truth values, byte search in the
+/// metadata index, key/value pairs of the JSON metadata).
+CompiledFilter compile_filter(const Filter& filter, const FilterSpec& spec, const crypto::BlindIndex* blind,
+                              db::Backend backend = db::Backend::sqlite);
 
 /// Binds params to ?1.. starting at `first` (1-based); returns the next free index.
-int bind_params(SQLite::Statement& s, const std::vector<SqlParam>& params, int first = 1);
+int bind_params(db::Statement& s, const std::vector<SqlParam>& params, int first = 1);
 
 /// The allowed keys per resource (docs/api/formance-v3.md §1).
 namespace filter_specs {

@@ -18,14 +18,14 @@ bool valid_status(std::string_view s) {
   return s == link_status::kPending || s == link_status::kCompleted || s == link_status::kExited;
 }
 
-void bind_token(WriteTx& tx, SQLite::Statement& s, int i, const std::string& psu_id, const std::string& id,
+void bind_token(WriteTx& tx, db::Statement& s, int i, const std::string& psu_id, const std::string& id,
                 const std::optional<TokenValue>& token) {
   sql::bind_sealed(tx, s, i, crypto::KeyOwner::psu(psu_id), {kTable, "temporary_token", id},
                    token ? std::optional<std::string>(token->token) : std::nullopt);
   sql::bind_opt(s, i + 1, token ? token->expires_at : std::nullopt);
 }
 
-LinkAttemptRecord read_row(Tx& tx, SQLite::Statement& s) {
+LinkAttemptRecord read_row(Tx& tx, db::Statement& s) {
   LinkAttemptRecord a;
   a.id = sql::col_str(s, 0);
   a.psu_id = sql::col_str(s, 1);
@@ -38,8 +38,8 @@ LinkAttemptRecord read_row(Tx& tx, SQLite::Statement& s) {
   if (auto token = sql::open_opt(tx, s, 6, crypto::KeyOwner::psu(a.psu_id), {kTable, "temporary_token", a.id}))
     a.temporary_token = TokenValue{std::move(*token), sql::col_opt_int(s, 7)};
   a.error = sql::col_opt_str(s, 8);
-  a.created_at = s.getColumn(9).getInt64();
-  a.updated_at = s.getColumn(10).getInt64();
+  a.created_at = s.get_int64(9);
+  a.updated_at = s.get_int64(10);
   return a;
 }
 
@@ -47,12 +47,12 @@ LinkAttemptRecord read_row(Tx& tx, SQLite::Statement& s) {
 
 void upsert(WriteTx& tx, const LinkAttemptRecord& a) {
   if (!valid_status(a.status)) throw InvalidValue("link attempt status '" + a.status + "' is not pending|completed|exited");
-  SQLite::Statement& owner = tx.prepare("SELECT psu_id FROM link_attempts WHERE id = ?");
+  db::Statement& owner = tx.prepare("SELECT psu_id FROM link_attempts WHERE id = ?");
   owner.bind(1, a.id);
-  if (owner.executeStep() && sql::col_str(owner, 0) != a.psu_id)
+  if (owner.step() && sql::col_str(owner, 0) != a.psu_id)
     throw Conflict("link attempt " + a.id + " belongs to another payment service user");
   int64_t now = tx.now();
-  SQLite::Statement& s = tx.prepare(std::string("INSERT INTO link_attempts (") + kColumns +
+  db::Statement& s = tx.prepare(std::string("INSERT INTO link_attempts (") + kColumns +
                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                                     "status = excluded.status, state = excluded.state, "
                                     "client_redirect_url = excluded.client_redirect_url, "
@@ -73,18 +73,18 @@ void upsert(WriteTx& tx, const LinkAttemptRecord& a) {
 }
 
 std::optional<LinkAttemptRecord> get(Tx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM link_attempts WHERE id = ?");
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM link_attempts WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return read_row(tx, s);
 }
 
 void set_temporary_token(WriteTx& tx, std::string_view id, const std::optional<TokenValue>& token) {
-  SQLite::Statement& find = tx.prepare("SELECT psu_id FROM link_attempts WHERE id = ?");
+  db::Statement& find = tx.prepare("SELECT psu_id FROM link_attempts WHERE id = ?");
   sql::bind_str(find, 1, id);
-  if (!find.executeStep()) throw NotFound("link attempt " + std::string(id) + " not found");
+  if (!find.step()) throw NotFound("link attempt " + std::string(id) + " not found");
   std::string psu_id = sql::col_str(find, 0);
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE link_attempts SET temporary_token = ?, temporary_token_expires_at = ?, updated_at = ? WHERE id = ?");
   std::string sid(id);
   bind_token(tx, s, 1, psu_id, sid, token);
@@ -96,19 +96,19 @@ void set_temporary_token(WriteTx& tx, std::string_view id, const std::optional<T
 void set_status(WriteTx& tx, std::string_view id, std::string_view status, const std::optional<std::string>& error) {
   if (!valid_status(status))
     throw InvalidValue("link attempt status '" + std::string(status) + "' is not pending|completed|exited");
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE link_attempts SET status = ?, error = ?, updated_at = ? WHERE id = ? RETURNING psu_id, connector_id");
   sql::bind_str(s, 1, status);
   sql::bind_opt(s, 2, error);
   s.bind(3, tx.now());
   sql::bind_str(s, 4, id);
-  if (!s.executeStep()) throw NotFound("link attempt " + std::string(id) + " not found");
+  if (!s.step()) throw NotFound("link attempt " + std::string(id) + " not found");
   boost::json::object payload{{"psuID", sql::col_str(s, 0)},
                               {"connectorID", sql::col_str(s, 1)},
                               {"attemptID", std::string(id)},
                               {"status", std::string(status)}};
   if (error) payload["error"] = *error;
-  while (s.executeStep()) {
+  while (s.step()) {
   }
   events::append(tx, event_type::kLinkStatus, payload);
 }
@@ -116,7 +116,7 @@ void set_status(WriteTx& tx, std::string_view id, std::string_view status, const
 Page<LinkAttemptRecord> list(Tx& tx, std::string_view psu_id, std::string_view connector_id, const PageQuery& q) {
   return list_page<LinkAttemptRecord>(
       tx, {kColumns, kTable, "psu_id = ? AND connector_id = ?", {std::string(psu_id), std::string(connector_id)}},
-      filter_specs::link_attempts(), q, [&](SQLite::Statement& s) { return read_row(tx, s); });
+      filter_specs::link_attempts(), q, [&](db::Statement& s) { return read_row(tx, s); });
 }
 
 }  // namespace cx::store::link_attempts

@@ -16,7 +16,7 @@ const std::string& owner() {
 
 constexpr const char* kConfigColumns = "id, endpoint, secret, event_types, active, created_at, updated_at";
 
-OutboundConfig read_config(Tx& tx, SQLite::Statement& s) {
+OutboundConfig read_config(Tx& tx, db::Statement& s) {
   OutboundConfig c;
   c.id = sql::col_str(s, 0);
   c.endpoint = sql::col_str(s, 1);
@@ -25,9 +25,9 @@ OutboundConfig read_config(Tx& tx, SQLite::Statement& s) {
   if (types.is_array())
     for (auto& t : types.get_array())
       if (t.is_string()) c.event_types.emplace_back(t.get_string());
-  c.active = s.getColumn(4).getInt() != 0;
-  c.created_at = s.getColumn(5).getInt64();
-  c.updated_at = s.getColumn(6).getInt64();
+  c.active = s.get_int64(4) != 0;
+  c.created_at = s.get_int64(5);
+  c.updated_at = s.get_int64(6);
   return c;
 }
 
@@ -42,25 +42,25 @@ constexpr const char* kDeliveryColumns =
     "cycle_started_at, next_attempt_at, claimed_at, last_attempt_at, last_status_code, last_error, created_at, "
     "updated_at, sort_id";
 
-OutboundDelivery read_delivery(SQLite::Statement& s, bool with_payload) {
+OutboundDelivery read_delivery(db::Statement& s, bool with_payload) {
   OutboundDelivery d;
   d.id = sql::col_str(s, 0);
-  d.event_seq = s.getColumn(1).getInt64();
+  d.event_seq = s.get_int64(1);
   d.idempotency_key = sql::col_str(s, 2);
   d.config_id = sql::col_str(s, 3);
   d.event_type = sql::col_str(s, 4);
   d.status = sql::col_str(s, 5);
-  d.attempt_count = s.getColumn(6).getInt();
-  d.replay_generation = s.getColumn(7).getInt();
+  d.attempt_count = static_cast<int>(s.get_int64(6));
+  d.replay_generation = static_cast<int>(s.get_int64(7));
   d.cycle_started_at = sql::col_opt_int(s, 8);
   d.next_attempt_at = sql::col_opt_int(s, 9);
   d.claimed_at = sql::col_opt_int(s, 10);
   d.last_attempt_at = sql::col_opt_int(s, 11);
   d.last_status_code = sql::col_opt_int(s, 12);
   d.last_error = sql::col_opt_str(s, 13);
-  d.created_at = s.getColumn(14).getInt64();
-  d.updated_at = s.getColumn(15).getInt64();
-  d.sort_id = s.getColumn(16).getInt64();
+  d.created_at = s.get_int64(14);
+  d.updated_at = s.get_int64(15);
+  d.sort_id = s.get_int64(16);
   if (with_payload) d.payload = sql::col_str(s, 17);
   return d;
 }
@@ -69,7 +69,7 @@ OutboundDelivery read_delivery(SQLite::Statement& s, bool with_payload) {
 namespace outbound_configs {
 
 void insert(WriteTx& tx, const OutboundConfig& c) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO outbound_configs (id, endpoint, secret, event_types, active, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, c.id);
@@ -83,23 +83,23 @@ void insert(WriteTx& tx, const OutboundConfig& c) {
 }
 
 std::optional<OutboundConfig> get(Tx& tx, const std::string& id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kConfigColumns +
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kConfigColumns +
                                     " FROM outbound_configs WHERE id = ? AND deleted_at IS NULL");
   s.bind(1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return read_config(tx, s);
 }
 
 std::vector<OutboundConfig> list(Tx& tx) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kConfigColumns +
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kConfigColumns +
                                     " FROM outbound_configs WHERE deleted_at IS NULL ORDER BY updated_at DESC, sort_id DESC");
   std::vector<OutboundConfig> out;
-  while (s.executeStep()) out.push_back(read_config(tx, s));
+  while (s.step()) out.push_back(read_config(tx, s));
   return out;
 }
 
 void update(WriteTx& tx, const OutboundConfig& c) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE outbound_configs SET endpoint = ?, secret = ?, event_types = ?, active = ?, updated_at = ? "
       "WHERE id = ? AND deleted_at IS NULL");
   s.bind(1, c.endpoint);
@@ -112,7 +112,7 @@ void update(WriteTx& tx, const OutboundConfig& c) {
 }
 
 void cancel_pending(WriteTx& tx, const std::string& config_id) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE outbound_deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ? "
       "WHERE config_id = ? AND status IN ('pending', 'delivering')");
   s.bind(1, tx.now());
@@ -121,7 +121,7 @@ void cancel_pending(WriteTx& tx, const std::string& config_id) {
 }
 
 bool remove(WriteTx& tx, const std::string& id) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE outbound_configs SET deleted_at = ?, active = 0, updated_at = ? WHERE id = ? AND deleted_at IS NULL");
   s.bind(1, tx.now());
   s.bind(2, tx.now());
@@ -136,19 +136,19 @@ bool remove(WriteTx& tx, const std::string& id) {
 namespace outbound_deliveries {
 
 int64_t cursor(Tx& tx) {
-  SQLite::Statement& s = tx.prepare("SELECT seq FROM outbound_cursor WHERE id = 1");
-  return s.executeStep() ? s.getColumn(0).getInt64() : 0;
+  db::Statement& s = tx.prepare("SELECT seq FROM outbound_cursor WHERE id = 1");
+  return s.step() ? s.get_int64(0) : 0;
 }
 
 void set_cursor(WriteTx& tx, int64_t seq) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO outbound_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq");
   s.bind(1, seq);
   s.exec();
 }
 
 bool enqueue(WriteTx& tx, const OutboundDelivery& d) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO outbound_deliveries (id, event_seq, idempotency_key, config_id, event_type, payload, status, "
       "next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) "
       "ON CONFLICT (event_seq, config_id) DO NOTHING");
@@ -165,18 +165,18 @@ bool enqueue(WriteTx& tx, const OutboundDelivery& d) {
 }
 
 std::vector<OutboundDelivery> due(Tx& tx, int64_t now, int limit) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kDeliveryColumns +
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kDeliveryColumns +
                                     ", payload FROM outbound_deliveries WHERE status = 'pending' AND next_attempt_at <= ? "
                                     "ORDER BY next_attempt_at, sort_id LIMIT ?");
   s.bind(1, now);
   s.bind(2, limit);
   std::vector<OutboundDelivery> out;
-  while (s.executeStep()) out.push_back(read_delivery(s, true));
+  while (s.step()) out.push_back(read_delivery(s, true));
   return out;
 }
 
 bool claim(WriteTx& tx, const std::string& id, int64_t now) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE outbound_deliveries SET status = 'delivering', claimed_at = ?, cycle_started_at = "
       "COALESCE(cycle_started_at, ?), updated_at = ? WHERE id = ? AND status = 'pending'");
   s.bind(1, now);
@@ -188,7 +188,7 @@ bool claim(WriteTx& tx, const std::string& id, int64_t now) {
 
 void finish(WriteTx& tx, const OutboundAttempt& a, const std::string& status, std::optional<int64_t> next_attempt_at,
             std::optional<int64_t> status_code, const std::optional<std::string>& error) {
-  SQLite::Statement& ins = tx.prepare(
+  db::Statement& ins = tx.prepare(
       "INSERT INTO outbound_attempts (id, delivery_id, attempt_number, replay_generation, endpoint, outcome, "
       "status_code, error, duration_ms, response_excerpt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   ins.bind(1, a.id);
@@ -203,7 +203,7 @@ void finish(WriteTx& tx, const OutboundAttempt& a, const std::string& status, st
   sql::bind_opt(ins, 10, a.response_excerpt);
   ins.bind(11, a.created_at);
   ins.exec();
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE outbound_deliveries SET status = CASE WHEN status = 'cancelled' THEN status ELSE ? END, "
       "attempt_count = ?, next_attempt_at = ?, claimed_at = NULL, last_attempt_at = ?, last_status_code = ?, "
       "last_error = ?, updated_at = ? WHERE id = ?");
@@ -219,7 +219,7 @@ void finish(WriteTx& tx, const OutboundAttempt& a, const std::string& status, st
 }
 
 int release_claims(WriteTx& tx) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE outbound_deliveries SET status = 'pending', claimed_at = NULL, next_attempt_at = ? "
       "WHERE status = 'delivering'");
   s.bind(1, tx.now());
@@ -227,10 +227,10 @@ int release_claims(WriteTx& tx) {
 }
 
 std::optional<OutboundDelivery> get(Tx& tx, const std::string& id) {
-  SQLite::Statement& s =
+  db::Statement& s =
       tx.prepare(std::string("SELECT ") + kDeliveryColumns + ", payload FROM outbound_deliveries WHERE id = ?");
   s.bind(1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return read_delivery(s, true);
 }
 
@@ -242,7 +242,7 @@ std::vector<OutboundDelivery> list(Tx& tx, const DeliveryFilter& f) {
   if (f.created_to) q += " AND created_at <= ?";
   if (f.before) q += " AND (created_at < ? OR (created_at = ? AND sort_id < ?))";
   q += " ORDER BY created_at DESC, sort_id DESC LIMIT ?";
-  SQLite::Statement& s = tx.prepare(q);
+  db::Statement& s = tx.prepare(q);
   int i = 1;
   if (f.config_id) s.bind(i++, *f.config_id);
   if (f.status) s.bind(i++, *f.status);
@@ -255,13 +255,13 @@ std::vector<OutboundDelivery> list(Tx& tx, const DeliveryFilter& f) {
   }
   s.bind(i, f.limit + 1);
   std::vector<OutboundDelivery> out;
-  while (s.executeStep()) out.push_back(read_delivery(s, false));
+  while (s.step()) out.push_back(read_delivery(s, false));
   return out;
 }
 
 OutboundDelivery replay(WriteTx& tx, const OutboundDelivery& d) {
   if (d.status == "failed") {
-    SQLite::Statement& s = tx.prepare(
+    db::Statement& s = tx.prepare(
         "UPDATE outbound_deliveries SET status = 'pending', replay_generation = replay_generation + 1, "
         "attempt_count = 0, cycle_started_at = NULL, next_attempt_at = ?, updated_at = ? WHERE id = ?");
     s.bind(1, tx.now());
@@ -269,7 +269,7 @@ OutboundDelivery replay(WriteTx& tx, const OutboundDelivery& d) {
     s.bind(3, d.id);
     s.exec();
   } else {
-    SQLite::Statement& s =
+    db::Statement& s =
         tx.prepare("UPDATE outbound_deliveries SET next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'");
     s.bind(1, tx.now());
     s.bind(2, tx.now());
@@ -280,7 +280,7 @@ OutboundDelivery replay(WriteTx& tx, const OutboundDelivery& d) {
 }
 
 std::vector<OutboundAttempt> attempts(Tx& tx, const std::string& delivery_id, int64_t before_sort_id, int limit) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "SELECT id, delivery_id, attempt_number, replay_generation, endpoint, outcome, status_code, error, duration_ms, "
       "response_excerpt, created_at, sort_id FROM outbound_attempts WHERE delivery_id = ? AND (? = 0 OR sort_id < ?) "
       "ORDER BY sort_id DESC LIMIT ?");
@@ -289,56 +289,56 @@ std::vector<OutboundAttempt> attempts(Tx& tx, const std::string& delivery_id, in
   s.bind(3, before_sort_id);
   s.bind(4, limit + 1);
   std::vector<OutboundAttempt> out;
-  while (s.executeStep()) {
+  while (s.step()) {
     OutboundAttempt a;
     a.id = sql::col_str(s, 0);
     a.delivery_id = sql::col_str(s, 1);
-    a.attempt_number = s.getColumn(2).getInt();
-    a.replay_generation = s.getColumn(3).getInt();
+    a.attempt_number = static_cast<int>(s.get_int64(2));
+    a.replay_generation = static_cast<int>(s.get_int64(3));
     a.endpoint = sql::col_str(s, 4);
     a.outcome = sql::col_str(s, 5);
-    a.status_code = s.getColumn(6).getInt();
+    a.status_code = static_cast<int>(s.get_int64(6));
     a.error = sql::col_opt_str(s, 7);
-    a.duration_ms = s.getColumn(8).getInt64();
+    a.duration_ms = s.get_int64(8);
     a.response_excerpt = sql::col_opt_str(s, 9);
-    a.created_at = s.getColumn(10).getInt64();
-    a.sort_id = s.getColumn(11).getInt64();
+    a.created_at = s.get_int64(10);
+    a.sort_id = s.get_int64(11);
     out.push_back(std::move(a));
   }
   return out;
 }
 
 int prune(WriteTx& tx, int64_t cutoff, int limit) {
-  SQLite::Statement& d = tx.prepare(
+  db::Statement& d = tx.prepare(
       "DELETE FROM outbound_deliveries WHERE sort_id IN (SELECT sort_id FROM outbound_deliveries "
       "WHERE status IN ('succeeded', 'failed', 'cancelled') AND updated_at < ? LIMIT ?)");
   d.bind(1, cutoff);
   d.bind(2, limit);
   int n = d.exec();
   // Events past the cursor were fanned out; their created_at grows with seq, so the oldest come first.
-  SQLite::Statement& e = tx.prepare(
+  db::Statement& e = tx.prepare(
       "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq <= ? AND created_at < ? ORDER BY seq LIMIT ?)");
   e.bind(1, cursor(tx));
   e.bind(2, cutoff);
   e.bind(3, limit);
   n += e.exec();
-  SQLite::Statement& k = tx.prepare("DELETE FROM outbound_replay_keys WHERE created_at < ?");
+  db::Statement& k = tx.prepare("DELETE FROM outbound_replay_keys WHERE created_at < ?");
   k.bind(1, tx.now() - 24 * 3'600'000);
   k.exec();
   return n;
 }
 
 std::optional<std::pair<std::string, std::string>> replay_key(Tx& tx, const std::string& key, int64_t newer_than) {
-  SQLite::Statement& s =
+  db::Statement& s =
       tx.prepare("SELECT request_hash, response FROM outbound_replay_keys WHERE key = ? AND created_at >= ?");
   s.bind(1, key);
   s.bind(2, newer_than);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return std::make_pair(sql::col_str(s, 0), sql::col_str(s, 1));
 }
 
 void save_replay_key(WriteTx& tx, const std::string& key, const std::string& hash, const std::string& response) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO outbound_replay_keys (key, request_hash, response, created_at) VALUES (?, ?, ?, ?) "
       "ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, response = excluded.response, "
       "created_at = excluded.created_at");

@@ -26,7 +26,7 @@ Page<T> list_page(Tx& tx, const ListSql& l, const FilterSpec& spec, const PageQu
   std::string where = l.scope;
   auto add = [&](const std::string& cond) { where = where.empty() ? cond : "(" + where + ") AND " + cond; };
   if (q.filter) {
-    CompiledFilter c = compile_filter(*q.filter, spec, &tx.blind_index());
+    CompiledFilter c = compile_filter(*q.filter, spec, &tx.blind_index(), tx.backend());
     add(c.sql);
     params.insert(params.end(), std::make_move_iterator(c.params.begin()), std::make_move_iterator(c.params.end()));
   }
@@ -45,21 +45,21 @@ Page<T> list_page(Tx& tx, const ListSql& l, const FilterSpec& spec, const PageQu
                     (backward ? " ORDER BY created_at ASC, sort_id ASC" : " ORDER BY created_at DESC, sort_id DESC") +
                     " LIMIT ? OFFSET ?";
   // Parameters are bound, so one filter shape is one SQL text: the statement cache serves repeats.
-  SQLite::Statement& s = tx.prepare(sql);
+  db::Statement& s = tx.prepare(sql);
   int next = bind_params(s, params);
   s.bind(next, static_cast<int64_t>(size) + 1);
   s.bind(next + 1, key ? int64_t{0} : std::max<int64_t>(q.offset, 0));
-  const int key_col = s.getColumnCount() - 2;
   Page<T> page;
   std::vector<PageKey> keys;
   bool extra = false;
-  while (s.executeStep()) {
+  while (s.step()) {
     if (static_cast<int>(page.items.size()) == size) {
       extra = true;
       break;
     }
     page.items.push_back(row(s));
-    keys.push_back({s.getColumn(key_col).getInt64(), s.getColumn(key_col + 1).getInt64()});
+    const int key_col = s.column_count() - 2;
+    keys.push_back({s.get_int64(key_col), s.get_int64(key_col + 1)});
   }
   if (backward) {
     std::reverse(page.items.begin(), page.items.end());

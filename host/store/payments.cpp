@@ -21,7 +21,7 @@ std::string owner_of(const std::optional<std::string>& psu_id, const std::string
   return psu_id ? crypto::KeyOwner::psu(*psu_id) : crypto::KeyOwner::connector(connector_id);
 }
 
-PaymentRecord read_row(Tx& tx, SQLite::Statement& s) {
+PaymentRecord read_row(Tx& tx, db::Statement& s) {
   PaymentRecord p;
   p.id = sql::col_str(s, 0);
   p.connector_id = sql::col_str(s, 1);
@@ -36,8 +36,8 @@ PaymentRecord read_row(Tx& tx, SQLite::Statement& s) {
   p.destination_account_id = sql::col_opt_str(s, 10);
   p.psu_id = sql::col_opt_str(s, 11);
   p.connection_id = sql::col_opt_str(s, 12);
-  p.created_at = s.getColumn(14).getInt64();
-  p.updated_at = s.getColumn(15).getInt64();
+  p.created_at = s.get_int64(14);
+  p.updated_at = s.get_int64(15);
   p.metadata = sealed_metadata::read(tx, s, 13, 16, owner_of(p.psu_id, p.connector_id), {kTable, "metadata", p.id});
   return p;
 }
@@ -79,7 +79,7 @@ PaymentRecord first_sighting(const PaymentWrite& w, const std::string& amount, i
 }
 
 bool insert_payment(WriteTx& tx, const PaymentRecord& p) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO payments (id, connector_id, reference, type, initial_amount, initial_amount_key, amount, "
       "amount_key, asset, scheme, status, status_at, source_account_id, destination_account_id, psu_id, "
       "connection_id, metadata, created_at, updated_at, metadata_sealed, metadata_index) VALUES (?, ?, ?, ?, ?, ?, ?, "
@@ -104,13 +104,13 @@ bool insert_payment(WriteTx& tx, const PaymentRecord& p) {
   s.bind(18, p.created_at);
   s.bind(19, p.updated_at);
   auto entries = sealed_metadata::index_entries(tx, kTable, p.metadata);
-  if (entries.empty()) s.bind(21);
+  if (entries.empty()) s.bind_null(21);
   else sql::bind_blob(s, 21, entries);
   return s.exec() > 0;
 }
 
 bool insert_adjustment(WriteTx& tx, const PaymentWrite& w, const std::string& amount, const std::string& owner) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO payment_adjustments (id, payment_id, reference, created_at, status, amount, asset, metadata, raw, "
       "metadata_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payment_id, reference, created_at, status) DO NOTHING");
   s.bind(1, w.adjustment_id);
@@ -136,7 +136,7 @@ void apply_adjustment(WriteTx& tx, PaymentRecord& p, int64_t status_at, const Pa
     status_at = w.created_at;
   }
   p.updated_at = tx.now();
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "UPDATE payments SET initial_amount = ?, initial_amount_key = ?, amount = ?, amount_key = ?, status = ?, "
       "status_at = ?, updated_at = ? WHERE id = ?");
   s.bind(1, p.initial_amount);
@@ -164,12 +164,12 @@ PaymentWriteResult upsert(WriteTx& tx, const PaymentWrite& w) {
   }
 
   // Known payment: its own psu decides the key of the adjustment's raw payload.
-  SQLite::Statement& s =
+  db::Statement& s =
       tx.prepare(std::string("SELECT ") + kColumns + ", status_at FROM payments WHERE id = ?");
   s.bind(1, w.id);
-  if (!s.executeStep()) throw StoreError("payment " + w.id + " vanished during upsert");
+  if (!s.step()) throw StoreError("payment " + w.id + " vanished during upsert");
   PaymentRecord p = read_row(tx, s);
-  int64_t status_at = s.getColumn(17).getInt64();
+  int64_t status_at = s.get_int64(17);
   if (!insert_adjustment(tx, w, *amount, owner_of(p.psu_id, p.connector_id))) return PaymentWriteResult::Unchanged;
   apply_adjustment(tx, p, status_at, w, *amount);
   events::append(tx, event_type::kSavedPayment, event_payload(p));
@@ -177,20 +177,20 @@ PaymentWriteResult upsert(WriteTx& tx, const PaymentWrite& w) {
 }
 
 std::optional<PaymentRecord> get(Tx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM payments WHERE id = ?");
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM payments WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   PaymentRecord p = read_row(tx, s);
   const std::string owner = owner_of(p.psu_id, p.connector_id);
-  SQLite::Statement& a = tx.prepare(
+  db::Statement& a = tx.prepare(
       "SELECT id, reference, created_at, status, amount, asset, metadata, raw, metadata_sealed FROM payment_adjustments "
       "WHERE payment_id = ? ORDER BY created_at DESC, sort_id DESC");
   a.bind(1, p.id);
-  while (a.executeStep()) {
+  while (a.step()) {
     AdjustmentRecord adj;
     adj.id = sql::col_str(a, 0);
     adj.reference = sql::col_str(a, 1);
-    adj.created_at = a.getColumn(2).getInt64();
+    adj.created_at = a.get_int64(2);
     adj.status = sql::col_str(a, 3);
     adj.amount = sql::col_opt_str(a, 4);
     adj.asset = sql::col_opt_str(a, 5);
@@ -203,19 +203,19 @@ std::optional<PaymentRecord> get(Tx& tx, std::string_view id) {
 
 Page<PaymentRecord> list(Tx& tx, const PageQuery& q) {
   return list_page<PaymentRecord>(tx, {kColumns, "payments", "", {}}, filter_specs::payments(), q,
-                                  [&](SQLite::Statement& s) { return read_row(tx, s); });
+                                  [&](db::Statement& s) { return read_row(tx, s); });
 }
 
 void update_metadata(WriteTx& tx, std::string_view id, const Metadata& metadata) {
-  SQLite::Statement& s =
+  db::Statement& s =
       tx.prepare("SELECT metadata, metadata_sealed, psu_id, connector_id FROM payments WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) throw NotFound("payment " + std::string(id) + " not found");
+  if (!s.step()) throw NotFound("payment " + std::string(id) + " not found");
   const std::string row(id);
   const std::string owner = owner_of(sql::col_opt_str(s, 2), sql::col_str(s, 3));
   Metadata merged = sealed_metadata::read(tx, s, 0, 1, owner, {kTable, "metadata", row});
   for (const auto& [k, v] : metadata) merged[k] = v;
-  SQLite::Statement& u =
+  db::Statement& u =
       tx.prepare("UPDATE payments SET metadata = ?, metadata_sealed = ?, updated_at = ? WHERE id = ?");
   sealed_metadata::bind(tx, u, 1, 2, owner, {kTable, "metadata", row}, merged);
   u.bind(3, tx.now());
@@ -225,11 +225,11 @@ void update_metadata(WriteTx& tx, std::string_view id, const Metadata& metadata)
 }
 
 bool remove(WriteTx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM payments WHERE id = ? RETURNING connector_id");
+  db::Statement& s = tx.prepare("DELETE FROM payments WHERE id = ? RETURNING connector_id");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) return false;
+  if (!s.step()) return false;
   std::string connector_id = sql::col_str(s, 0);
-  while (s.executeStep()) {
+  while (s.step()) {
   }
   events::append(tx, event_type::kDeletedPayment,
                  boost::json::object{{"id", std::string(id)}, {"connectorID", connector_id}});

@@ -11,16 +11,16 @@ std::string row_id(std::string_view connector_id, std::string_view key) {
 }  // namespace
 
 std::optional<std::string> get(Tx& tx, std::string_view connector_id, std::string_view key) {
-  SQLite::Statement& s = tx.prepare("SELECT value FROM plugin_state WHERE connector_id = ? AND key = ?");
+  db::Statement& s = tx.prepare("SELECT value FROM plugin_state WHERE connector_id = ? AND key = ?");
   sql::bind_str(s, 1, connector_id);
   sql::bind_str(s, 2, key);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return sql::open_req(tx, s, 0, crypto::KeyOwner::connector(connector_id),
                        {"plugin_state", "value", row_id(connector_id, key)});
 }
 
 void put(WriteTx& tx, std::string_view connector_id, std::string_view key, std::string_view value) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO plugin_state (connector_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
       "ON CONFLICT (connector_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
   sql::bind_str(s, 1, connector_id);
@@ -32,7 +32,7 @@ void put(WriteTx& tx, std::string_view connector_id, std::string_view key, std::
 }
 
 bool remove(WriteTx& tx, std::string_view connector_id, std::string_view key) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM plugin_state WHERE connector_id = ? AND key = ?");
+  db::Statement& s = tx.prepare("DELETE FROM plugin_state WHERE connector_id = ? AND key = ?");
   sql::bind_str(s, 1, connector_id);
   sql::bind_str(s, 2, key);
   return s.exec() > 0;

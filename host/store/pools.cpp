@@ -23,10 +23,10 @@ const FilterSpec& spec() {
 }
 
 std::vector<std::string> members(Tx& tx, std::string_view pool_id) {
-  SQLite::Statement& s = tx.prepare("SELECT account_id FROM pool_accounts WHERE pool_id = ? ORDER BY sort_id");
+  db::Statement& s = tx.prepare("SELECT account_id FROM pool_accounts WHERE pool_id = ? ORDER BY sort_id");
   sql::bind_str(s, 1, pool_id);
   std::vector<std::string> out;
-  while (s.executeStep()) out.push_back(sql::col_str(s, 0));
+  while (s.step()) out.push_back(sql::col_str(s, 0));
   return out;
 }
 
@@ -41,10 +41,10 @@ Filter rewrite_membership(Tx& tx, const Filter& f) {
   if (f.key != "account_id") return out;
   if (f.kind != Filter::Kind::Match) throw QueryError("operator not allowed on 'account_id' for pools: use $match");
   if (!f.value.is_string()) throw QueryError("'account_id' takes a string");
-  SQLite::Statement& s = tx.prepare("SELECT pool_id FROM pool_accounts WHERE account_id = ?");
+  db::Statement& s = tx.prepare("SELECT pool_id FROM pool_accounts WHERE account_id = ?");
   sql::bind_str(s, 1, f.value.get_string());
   boost::json::array ids;
-  while (s.executeStep()) ids.emplace_back(sql::col_str(s, 0));
+  while (s.step()) ids.emplace_back(sql::col_str(s, 0));
   out.kind = Filter::Kind::In;
   out.key = "id";
   out.value = std::move(ids);
@@ -52,10 +52,10 @@ Filter rewrite_membership(Tx& tx, const Filter& f) {
 }
 
 void insert_member(WriteTx& tx, std::string_view pool_id, std::string_view account_id) {
-  SQLite::Statement& acc = tx.prepare("SELECT 1 FROM accounts WHERE id = ?");
+  db::Statement& acc = tx.prepare("SELECT 1 FROM accounts WHERE id = ?");
   sql::bind_str(acc, 1, account_id);
-  if (!acc.executeStep()) throw InvalidReference("account " + std::string(account_id) + " not found");
-  SQLite::Statement& s =
+  if (!acc.step()) throw InvalidReference("account " + std::string(account_id) + " not found");
+  db::Statement& s =
       tx.prepare("INSERT INTO pool_accounts (pool_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
   sql::bind_str(s, 1, pool_id);
   sql::bind_str(s, 2, account_id);
@@ -65,11 +65,11 @@ void insert_member(WriteTx& tx, std::string_view pool_id, std::string_view accou
 }  // namespace
 
 void insert(WriteTx& tx, const PoolRecord& p) {
-  SQLite::Statement& taken = tx.prepare("SELECT 1 FROM pools WHERE id = ? OR name = ?");
+  db::Statement& taken = tx.prepare("SELECT 1 FROM pools WHERE id = ? OR name = ?");
   sql::bind_str(taken, 1, p.id);
   sql::bind_str(taken, 2, p.name);
-  if (taken.executeStep()) throw Conflict("a pool named '" + p.name + "' already exists");
-  SQLite::Statement& s = tx.prepare("INSERT INTO pools (id, name, query, created_at) VALUES (?, ?, ?, ?)");
+  if (taken.step()) throw Conflict("a pool named '" + p.name + "' already exists");
+  db::Statement& s = tx.prepare("INSERT INTO pools (id, name, query, created_at) VALUES (?, ?, ?, ?)");
   s.bind(1, p.id);
   s.bind(2, p.name);
   sql::bind_opt(s, 3, p.query);
@@ -79,15 +79,15 @@ void insert(WriteTx& tx, const PoolRecord& p) {
 }
 
 std::optional<PoolRecord> get(Tx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + ", created_at FROM pools WHERE id = ?");
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + ", created_at FROM pools WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   // read_row prepares another statement: copy the row out first.
   PoolRecord p;
   p.id = sql::col_str(s, 0);
   p.name = sql::col_str(s, 1);
   p.query = sql::col_opt_str(s, 2);
-  p.created_at = s.getColumn(3).getInt64();
+  p.created_at = s.get_int64(3);
   s.reset();
   if (!p.query) p.account_ids = members(tx, p.id);
   return p;
@@ -102,8 +102,8 @@ Page<PoolRecord> list(Tx& tx, const PageQuery& q) {
     std::optional<std::string> query;
     int64_t created_at;
   };
-  Page<Row> rows = list_page<Row>(tx, {kColumns, "pools", "", {}}, spec(), rewritten, [](SQLite::Statement& s) {
-    return Row{sql::col_str(s, 0), sql::col_str(s, 1), sql::col_opt_str(s, 2), s.getColumn(3).getInt64()};
+  Page<Row> rows = list_page<Row>(tx, {kColumns, "pools", "", {}}, spec(), rewritten, [](db::Statement& s) {
+    return Row{sql::col_str(s, 0), sql::col_str(s, 1), sql::col_opt_str(s, 2), s.get_int64(3)};
   });
   Page<PoolRecord> out;
   out.has_more = rows.has_more;
@@ -119,28 +119,28 @@ Page<PoolRecord> list(Tx& tx, const PageQuery& q) {
 }
 
 bool remove(WriteTx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM pools WHERE id = ?");
+  db::Statement& s = tx.prepare("DELETE FROM pools WHERE id = ?");
   sql::bind_str(s, 1, id);
   return s.exec() > 0;
 }
 
 void add_account(WriteTx& tx, std::string_view pool_id, std::string_view account_id) {
-  SQLite::Statement& p = tx.prepare("SELECT 1 FROM pools WHERE id = ?");
+  db::Statement& p = tx.prepare("SELECT 1 FROM pools WHERE id = ?");
   sql::bind_str(p, 1, pool_id);
-  if (!p.executeStep()) throw InvalidReference("pool " + std::string(pool_id) + " not found");
+  if (!p.step()) throw InvalidReference("pool " + std::string(pool_id) + " not found");
   p.reset();
   insert_member(tx, pool_id, account_id);
 }
 
 void remove_account(WriteTx& tx, std::string_view pool_id, std::string_view account_id) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM pool_accounts WHERE pool_id = ? AND account_id = ?");
+  db::Statement& s = tx.prepare("DELETE FROM pool_accounts WHERE pool_id = ? AND account_id = ?");
   sql::bind_str(s, 1, pool_id);
   sql::bind_str(s, 2, account_id);
   s.exec();
 }
 
 void update_query(WriteTx& tx, std::string_view pool_id, const std::string& query) {
-  SQLite::Statement& s = tx.prepare("UPDATE pools SET query = ? WHERE id = ?");
+  db::Statement& s = tx.prepare("UPDATE pools SET query = ? WHERE id = ?");
   s.bind(1, query);
   sql::bind_str(s, 2, pool_id);
   if (s.exec() == 0) throw NotFound("pool " + std::string(pool_id) + " not found");
@@ -148,7 +148,7 @@ void update_query(WriteTx& tx, std::string_view pool_id, const std::string& quer
 
 std::vector<PoolBalance> balances(Tx& tx, const std::vector<std::string>& account_ids, std::optional<int64_t> at) {
   // The row in force: greatest created_at (unique per account and asset) not after `at`.
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "SELECT b.asset, b.balance FROM balances b WHERE b.account_id = ?1 AND b.created_at = "
       "(SELECT MAX(created_at) FROM balances WHERE account_id = ?1 AND asset = b.asset AND created_at <= ?2)");
   std::map<std::string, PoolBalance> by_asset;
@@ -156,10 +156,9 @@ std::vector<PoolBalance> balances(Tx& tx, const std::vector<std::string>& accoun
   for (const auto& id : account_ids) {
     if (!seen.insert(id).second) continue;
     s.reset();
-    s.clearBindings();
     sql::bind_str(s, 1, id);
     s.bind(2, at ? *at : INT64_MAX);
-    while (s.executeStep()) {
+    while (s.step()) {
       std::string asset = sql::col_str(s, 0);
       auto amount = normalize_amount(sql::col_str(s, 1));
       if (!amount) throw InvalidValue("stored balance of account " + id + " is not an integer");

@@ -12,7 +12,7 @@ std::string row_id(std::string_view psu_id, std::string_view connector_id) {
 
 void put(WriteTx& tx, std::string_view psu_id, std::string_view connector_id, const TokenValue& token) {
   const std::string row = row_id(psu_id, connector_id);
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO provider_tokens (psu_id, connector_id, token, expires_at, updated_at) VALUES (?, ?, ?, ?, ?) "
       "ON CONFLICT (psu_id, connector_id) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at, "
       "updated_at = excluded.updated_at");
@@ -25,18 +25,18 @@ void put(WriteTx& tx, std::string_view psu_id, std::string_view connector_id, co
 }
 
 std::optional<TokenValue> get(Tx& tx, std::string_view psu_id, std::string_view connector_id) {
-  SQLite::Statement& s =
+  db::Statement& s =
       tx.prepare("SELECT token, expires_at FROM provider_tokens WHERE psu_id = ? AND connector_id = ?");
   sql::bind_str(s, 1, psu_id);
   sql::bind_str(s, 2, connector_id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   const std::string row = row_id(psu_id, connector_id);
   return TokenValue{sql::open_req(tx, s, 0, crypto::KeyOwner::psu(psu_id), {"provider_tokens", "token", row}),
                     sql::col_opt_int(s, 1)};
 }
 
 bool remove(WriteTx& tx, std::string_view psu_id, std::string_view connector_id) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM provider_tokens WHERE psu_id = ? AND connector_id = ?");
+  db::Statement& s = tx.prepare("DELETE FROM provider_tokens WHERE psu_id = ? AND connector_id = ?");
   sql::bind_str(s, 1, psu_id);
   sql::bind_str(s, 2, connector_id);
   return s.exec() > 0;

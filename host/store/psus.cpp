@@ -17,22 +17,22 @@ constexpr const char* kColumns =
 constexpr const char* kAddressColumns[] = {"street_name", "street_number", "city", "region", "postal_code", "country"};
 
 std::vector<std::string> bank_account_ids(Tx& tx, const std::string& psu_id) {
-  SQLite::Statement& s = tx.prepare("SELECT id FROM bank_accounts WHERE psu_id = ? ORDER BY sort_id");
+  db::Statement& s = tx.prepare("SELECT id FROM bank_accounts WHERE psu_id = ? ORDER BY sort_id");
   s.bind(1, psu_id);
   std::vector<std::string> out;
-  while (s.executeStep()) out.push_back(sql::col_str(s, 0));
+  while (s.step()) out.push_back(sql::col_str(s, 0));
   return out;
 }
 
-PsuRecord read_row(Tx& tx, SQLite::Statement& s) {
+PsuRecord read_row(Tx& tx, db::Statement& s) {
   PsuRecord p;
   p.id = sql::col_str(s, 0);
   const std::string owner = crypto::KeyOwner::psu(p.id);
   auto open = [&](int i, const char* column) { return sql::open_opt(tx, s, i, owner, {kTable, column, p.id}); };
   p.name = sql::open_req(tx, s, 1, owner, {kTable, "name", p.id});
-  if (s.getColumn(2).getInt()) p.contact_details = ContactDetails{open(3, "email"), open(4, "phone_number"),
+  if (s.get_int64(2) != 0) p.contact_details = ContactDetails{open(3, "email"), open(4, "phone_number"),
                                                                    open(5, "locale")};
-  if (s.getColumn(6).getInt()) {
+  if (s.get_int64(6) != 0) {
     Address a;
     std::optional<std::string>* fields[] = {&a.street_name, &a.street_number, &a.city,
                                             &a.region,      &a.postal_code,   &a.country};
@@ -40,19 +40,19 @@ PsuRecord read_row(Tx& tx, SQLite::Statement& s) {
     p.address = std::move(a);
   }
   p.metadata = sealed_metadata::read(tx, s, 13, 15, owner, {kTable, "metadata", p.id});
-  p.created_at = s.getColumn(14).getInt64();
+  p.created_at = s.get_int64(14);
   return p;
 }
 
 }  // namespace
 
 void insert(WriteTx& tx, const PsuRecord& p) {
-  SQLite::Statement& exists = tx.prepare("SELECT 1 FROM psus WHERE id = ?");
+  db::Statement& exists = tx.prepare("SELECT 1 FROM psus WHERE id = ?");
   exists.bind(1, p.id);
-  if (exists.executeStep()) throw Conflict("payment service user " + p.id + " already exists");
+  if (exists.step()) throw Conflict("payment service user " + p.id + " already exists");
 
   const std::string owner = crypto::KeyOwner::psu(p.id);
-  SQLite::Statement& s = tx.prepare(std::string("INSERT INTO psus (") + kColumns +
+  db::Statement& s = tx.prepare(std::string("INSERT INTO psus (") + kColumns +
                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   auto seal = [&](int i, const char* column, const std::optional<std::string>& v) {
     sql::bind_sealed(tx, s, i, owner, {kTable, column, p.id}, v);
@@ -76,7 +76,7 @@ void insert(WriteTx& tx, const PsuRecord& p) {
   s.exec();
   sealed_metadata::reindex(tx, kTable, p.id, p.metadata);
 
-  SQLite::Statement& link = tx.prepare("UPDATE bank_accounts SET psu_id = ? WHERE id = ?");
+  db::Statement& link = tx.prepare("UPDATE bank_accounts SET psu_id = ? WHERE id = ?");
   for (const auto& ba : p.bank_account_ids) {
     link.reset();
     link.bind(1, p.id);
@@ -86,9 +86,9 @@ void insert(WriteTx& tx, const PsuRecord& p) {
 }
 
 std::optional<PsuRecord> get(Tx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM psus WHERE id = ?");
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM psus WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   PsuRecord p = read_row(tx, s);
   p.bank_account_ids = bank_account_ids(tx, p.id);
   return p;
@@ -98,7 +98,7 @@ void merge_metadata(WriteTx& tx, std::string_view id, const Metadata& metadata) 
   auto p = get(tx, id);
   if (!p) throw NotFound("payment service user " + std::string(id) + " not found");
   for (auto& [k, v] : metadata) p->metadata[k] = v;
-  SQLite::Statement& s = tx.prepare("UPDATE psus SET metadata = ?, metadata_sealed = ? WHERE id = ?");
+  db::Statement& s = tx.prepare("UPDATE psus SET metadata = ?, metadata_sealed = ? WHERE id = ?");
   sealed_metadata::bind(tx, s, 1, 2, crypto::KeyOwner::psu(p->id), {kTable, "metadata", p->id}, p->metadata);
   sql::bind_str(s, 3, id);
   s.exec();
@@ -107,7 +107,7 @@ void merge_metadata(WriteTx& tx, std::string_view id, const Metadata& metadata) 
 
 Page<PsuRecord> list(Tx& tx, const PageQuery& q) {
   auto page = list_page<PsuRecord>(tx, {kColumns, kTable, "", {}}, filter_specs::psus(), q,
-                                   [&](SQLite::Statement& s) { return read_row(tx, s); });
+                                   [&](db::Statement& s) { return read_row(tx, s); });
   for (auto& p : page.items) p.bank_account_ids = bank_account_ids(tx, p.id);
   return page;
 }
@@ -116,7 +116,7 @@ bool remove(WriteTx& tx, std::string_view id) {
   // Foreign keys cascade to forwarded users (and their tokens), link attempts, connections,
   // accounts (and their balances) and payments (and their adjustments); bank accounts are
   // unlinked. secure_delete zeroes the freed cells.
-  SQLite::Statement& s = tx.prepare("DELETE FROM psus WHERE id = ?");
+  db::Statement& s = tx.prepare("DELETE FROM psus WHERE id = ?");
   sql::bind_str(s, 1, id);
   if (s.exec() == 0) return false;
   tx.destroy_key(crypto::KeyOwner::psu(id));

@@ -41,7 +41,7 @@ const FilterSpec& spec() {
   return s;
 }
 
-PolicyRecord read_row(SQLite::Statement& s) {
+PolicyRecord read_row(db::Statement& s) {
   PolicyRecord p;
   p.id = sql::col_str(s, 0);
   p.name = sql::col_str(s, 1);
@@ -49,16 +49,16 @@ PolicyRecord read_row(SQLite::Statement& s) {
   p.ledger_query = sql::col_str(s, 3);
   p.payments_pool_id = sql::col_str(s, 4);
   p.interval_ms = sql::col_opt_int(s, 5);
-  p.created_at = s.getColumn(6).getInt64();
+  p.created_at = s.get_int64(6);
   return p;
 }
 }  // namespace
 
 void insert(WriteTx& tx, const PolicyRecord& p) {
-  SQLite::Statement& taken = tx.prepare("SELECT 1 FROM reconciliation_policies WHERE id = ?");
+  db::Statement& taken = tx.prepare("SELECT 1 FROM reconciliation_policies WHERE id = ?");
   taken.bind(1, p.id);
-  if (taken.executeStep()) throw Conflict("policy " + p.id + " already exists");
-  SQLite::Statement& s = tx.prepare(std::string("INSERT INTO reconciliation_policies (") + kColumns +
+  if (taken.step()) throw Conflict("policy " + p.id + " already exists");
+  db::Statement& s = tx.prepare(std::string("INSERT INTO reconciliation_policies (") + kColumns +
                                     ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, p.id);
   s.bind(2, p.name);
@@ -71,10 +71,10 @@ void insert(WriteTx& tx, const PolicyRecord& p) {
 }
 
 std::optional<PolicyRecord> get(Tx& tx, std::string_view id) {
-  SQLite::Statement& s =
+  db::Statement& s =
       tx.prepare(std::string("SELECT ") + kColumns + ", created_at FROM reconciliation_policies WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return read_row(s);
 }
 
@@ -83,16 +83,16 @@ Page<PolicyRecord> list(Tx& tx, const PageQuery& q) {
 }
 
 std::vector<PolicyRecord> with_interval(Tx& tx) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns +
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns +
                                     ", created_at FROM reconciliation_policies WHERE interval_ms IS NOT NULL "
                                     "ORDER BY created_at, sort_id");
   std::vector<PolicyRecord> out;
-  while (s.executeStep()) out.push_back(read_row(s));
+  while (s.step()) out.push_back(read_row(s));
   return out;
 }
 
 bool remove(WriteTx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare("DELETE FROM reconciliation_policies WHERE id = ?");
+  db::Statement& s = tx.prepare("DELETE FROM reconciliation_policies WHERE id = ?");
   sql::bind_str(s, 1, id);
   return s.exec() > 0;
 }
@@ -110,27 +110,27 @@ const FilterSpec& spec() {
   return s;
 }
 
-ReconciliationRecord read_row(SQLite::Statement& s) {
+ReconciliationRecord read_row(db::Statement& s) {
   ReconciliationRecord r;
   r.id = sql::col_str(s, 0);
   r.policy_id = sql::col_str(s, 1);
-  r.reconciled_at_ledger = s.getColumn(2).getInt64();
-  r.reconciled_at_payments = s.getColumn(3).getInt64();
+  r.reconciled_at_ledger = s.get_int64(2);
+  r.reconciled_at_payments = s.get_int64(3);
   r.status = sql::col_str(s, 4);
   r.ledger_balances = map_from(sql::col_str(s, 5), "ledger_balances");
   r.payments_balances = map_from(sql::col_str(s, 6), "payments_balances");
   r.drift_balances = map_from(sql::col_str(s, 7), "drift_balances");
   r.error = sql::col_str(s, 8);
-  r.created_at = s.getColumn(9).getInt64();
+  r.created_at = s.get_int64(9);
   return r;
 }
 }  // namespace
 
 void insert(WriteTx& tx, const ReconciliationRecord& r) {
-  SQLite::Statement& taken = tx.prepare("SELECT 1 FROM reconciliations WHERE id = ?");
+  db::Statement& taken = tx.prepare("SELECT 1 FROM reconciliations WHERE id = ?");
   taken.bind(1, r.id);
-  if (taken.executeStep()) throw Conflict("reconciliation " + r.id + " already exists");
-  SQLite::Statement& s = tx.prepare(std::string("INSERT INTO reconciliations (") + kColumns +
+  if (taken.step()) throw Conflict("reconciliation " + r.id + " already exists");
+  db::Statement& s = tx.prepare(std::string("INSERT INTO reconciliations (") + kColumns +
                                     ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, r.id);
   s.bind(2, r.policy_id);
@@ -146,9 +146,9 @@ void insert(WriteTx& tx, const ReconciliationRecord& r) {
 }
 
 std::optional<ReconciliationRecord> get(Tx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + ", created_at FROM reconciliations WHERE id = ?");
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + ", created_at FROM reconciliations WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return read_row(s);
 }
 
@@ -157,9 +157,9 @@ Page<ReconciliationRecord> list(Tx& tx, const PageQuery& q) {
 }
 
 std::optional<int64_t> last_created_at(Tx& tx, std::string_view policy_id) {
-  SQLite::Statement& s = tx.prepare("SELECT MAX(created_at) FROM reconciliations WHERE policy_id = ?");
+  db::Statement& s = tx.prepare("SELECT MAX(created_at) FROM reconciliations WHERE policy_id = ?");
   sql::bind_str(s, 1, policy_id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return sql::col_opt_int(s, 0);
 }
 }  // namespace reconciliations

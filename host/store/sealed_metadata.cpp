@@ -32,15 +32,15 @@ std::vector<uint8_t> index_entry(const crypto::BlindIndex& blind, std::string_vi
   return blind.compute("metadata." + std::string(table), pair);
 }
 
-void bind(WriteTx& tx, SQLite::Statement& s, int clear_i, int sealed_i, const std::string& owner,
+void bind(WriteTx& tx, db::Statement& s, int clear_i, int sealed_i, const std::string& owner,
           const crypto::FieldRef& where, const Metadata& m) {
   s.bind(clear_i, sql::metadata_json(public_part(m)));
   Metadata personal = personal_part(m);
-  if (personal.empty()) s.bind(sealed_i);
+  if (personal.empty()) s.bind_null(sealed_i);
   else sql::bind_blob(s, sealed_i, tx.seal(owner, where, sql::metadata_json(personal)));
 }
 
-Metadata read(Tx& tx, SQLite::Statement& s, int clear_i, int sealed_i, const std::string& owner,
+Metadata read(Tx& tx, db::Statement& s, int clear_i, int sealed_i, const std::string& owner,
               const crypto::FieldRef& where) {
   const std::string what = std::string(where.table) + ".metadata";
   Metadata m = sql::metadata_from(sql::col_str(s, clear_i), what);
@@ -63,7 +63,7 @@ void reindex(WriteTx& tx, std::string_view table, std::string_view row, const Me
   // Merges never remove a key, so a row without personal pairs never had entries to clear.
   std::vector<uint8_t> entries = index_entries(tx, table, m);
   if (entries.empty()) return;
-  SQLite::Statement& u = tx.prepare("UPDATE " + std::string(table) + " SET metadata_index = ? WHERE id = ?");
+  db::Statement& u = tx.prepare("UPDATE " + std::string(table) + " SET metadata_index = ? WHERE id = ?");
   sql::bind_blob(u, 1, entries);
   sql::bind_str(u, 2, row);
   u.exec();

@@ -10,10 +10,10 @@
 // (tools/bench/store). Internal to host/store.
 #pragma once
 
+#include "host/store/db/driver.hpp"
 #include "host/store/common.hpp"
 #include "host/store/tx.hpp"
 
-#include <SQLiteCpp/Statement.h>
 
 #include <string>
 #include <string_view>
@@ -33,10 +33,10 @@ std::vector<uint8_t> index_entry(const crypto::BlindIndex& blind, std::string_vi
 
 /// Binds the clear JSON of the public pairs at `clear_i` and the sealed JSON of the others (NULL
 /// when none) at `sealed_i`.
-void bind(WriteTx& tx, SQLite::Statement& s, int clear_i, int sealed_i, const std::string& owner,
+void bind(WriteTx& tx, db::Statement& s, int clear_i, int sealed_i, const std::string& owner,
           const crypto::FieldRef& where, const Metadata& m);
 /// Both columns merged back; StoreError / DecryptError naming `where` when a column is damaged.
-Metadata read(Tx& tx, SQLite::Statement& s, int clear_i, int sealed_i, const std::string& owner,
+Metadata read(Tx& tx, db::Statement& s, int clear_i, int sealed_i, const std::string& owner,
               const crypto::FieldRef& where);
 /// The metadata_index value of m (empty when m has no sealed pair: store NULL).
 std::vector<uint8_t> index_entries(WriteTx& tx, std::string_view table, const Metadata& m);

@@ -4,38 +4,27 @@
 
 namespace cx::store::sql {
 
-void bind_str(SQLite::Statement& s, int i, std::string_view v) { s.bind(i, std::string(v)); }
+void bind_str(db::Statement& s, int i, std::string_view v) { s.bind(i, v); }
 
-void bind_opt(SQLite::Statement& s, int i, const std::optional<std::string>& v) {
+void bind_opt(db::Statement& s, int i, const std::optional<std::string>& v) {
   if (v) s.bind(i, *v);
-  else s.bind(i);
+  else s.bind_null(i);
 }
 
-void bind_opt(SQLite::Statement& s, int i, const std::optional<int64_t>& v) {
+void bind_opt(db::Statement& s, int i, const std::optional<int64_t>& v) {
   if (v) s.bind(i, static_cast<int64_t>(*v));
-  else s.bind(i);
+  else s.bind_null(i);
 }
 
-void bind_blob(SQLite::Statement& s, int i, const std::vector<uint8_t>& v) {
-  s.bind(i, v.data(), static_cast<int>(v.size()));
+void bind_blob(db::Statement& s, int i, const std::vector<uint8_t>& v) {
+  s.bind_blob(i, v);
 }
 
-std::string col_str(SQLite::Statement& s, int i) {
-  auto c = s.getColumn(i);
-  return std::string(c.getText(), static_cast<size_t>(c.getBytes()));
-}
+std::string col_str(db::Statement& s, int i) { return s.get_text(i); }
 
-std::optional<std::string> col_opt_str(SQLite::Statement& s, int i) {
-  auto c = s.getColumn(i);
-  if (c.isNull()) return std::nullopt;
-  return std::string(c.getText(), static_cast<size_t>(c.getBytes()));
-}
+std::optional<std::string> col_opt_str(db::Statement& s, int i) { return s.get_opt_text(i); }
 
-std::optional<int64_t> col_opt_int(SQLite::Statement& s, int i) {
-  auto c = s.getColumn(i);
-  if (c.isNull()) return std::nullopt;
-  return c.getInt64();
-}
+std::optional<int64_t> col_opt_int(db::Statement& s, int i) { return s.get_opt_int64(i); }
 
 boost::json::object metadata_object(const Metadata& m) {
   boost::json::object o;
@@ -65,23 +54,22 @@ boost::json::value json_from(std::string_view json, std::string_view what) {
   return v;
 }
 
-void bind_sealed(WriteTx& tx, SQLite::Statement& s, int i, const std::string& owner, const crypto::FieldRef& where,
+void bind_sealed(WriteTx& tx, db::Statement& s, int i, const std::string& owner, const crypto::FieldRef& where,
                  const std::optional<std::string>& plaintext) {
   if (!plaintext) {
-    s.bind(i);
+    s.bind_null(i);
     return;
   }
   bind_blob(s, i, tx.seal(owner, where, *plaintext));
 }
 
-std::optional<std::string> open_opt(Tx& tx, SQLite::Statement& s, int i, const std::string& owner,
+std::optional<std::string> open_opt(Tx& tx, db::Statement& s, int i, const std::string& owner,
                                     const crypto::FieldRef& where) {
-  auto c = s.getColumn(i);
-  if (c.isNull()) return std::nullopt;
-  return tx.open(owner, where, c.getBlob(), static_cast<size_t>(c.getBytes()));
+  if (s.is_null(i)) return std::nullopt;
+  return tx.open(owner, where, s.get_blob(i));
 }
 
-std::string open_req(Tx& tx, SQLite::Statement& s, int i, const std::string& owner, const crypto::FieldRef& where) {
+std::string open_req(Tx& tx, db::Statement& s, int i, const std::string& owner, const crypto::FieldRef& where) {
   auto v = open_opt(tx, s, i, owner, where);
   if (!v)
     throw DecryptError(std::string(where.table), std::string(where.column), std::string(where.row),

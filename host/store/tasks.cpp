@@ -12,28 +12,28 @@ constexpr const char* kColumns =
     "id, type, connector_id, payload, status, attempts, next_run_at, lease_owner, lease_expires_at, last_error, "
     "created_object_id, created_at, updated_at";
 
-TaskRecord read_row(SQLite::Statement& s) {
+TaskRecord read_row(db::Statement& s) {
   TaskRecord t;
   t.id = sql::col_str(s, 0);
   t.type = sql::col_str(s, 1);
   t.connector_id = sql::col_opt_str(s, 2);
   t.payload = sql::json_from(sql::col_str(s, 3), "tasks.payload");
   t.status = sql::col_str(s, 4);
-  t.attempts = s.getColumn(5).getInt();
+  t.attempts = static_cast<int>(s.get_int64(5));
   t.next_run_at = sql::col_opt_int(s, 6);
   t.lease_owner = sql::col_opt_str(s, 7);
   t.lease_expires_at = sql::col_opt_int(s, 8);
   if (auto e = sql::col_opt_str(s, 9)) t.last_error = sql::json_from(*e, "tasks.last_error");
   t.created_object_id = sql::col_opt_str(s, 10);
-  t.created_at = s.getColumn(11).getInt64();
-  t.updated_at = s.getColumn(12).getInt64();
+  t.created_at = s.get_int64(11);
+  t.updated_at = s.get_int64(12);
   return t;
 }
 
 // The lease condition every ending shares: still running, and held by `owner` (empty = anyone).
 constexpr const char* kHeld = " WHERE id = ? AND status = 'PROCESSING' AND (? = '' OR lease_owner = ?)";
 
-void bind_held(SQLite::Statement& s, int first, std::string_view id, std::string_view owner) {
+void bind_held(db::Statement& s, int first, std::string_view id, std::string_view owner) {
   sql::bind_str(s, first, id);
   sql::bind_str(s, first + 1, owner);
   sql::bind_str(s, first + 2, owner);
@@ -43,7 +43,7 @@ void bind_held(SQLite::Statement& s, int first, std::string_view id, std::string
 
 bool enqueue(WriteTx& tx, const TaskRecord& t) {
   int64_t now = tx.now();
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO tasks (id, type, connector_id, payload, status, attempts, next_run_at, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, 'PROCESSING', 0, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
   s.bind(1, t.id);
@@ -57,7 +57,7 @@ bool enqueue(WriteTx& tx, const TaskRecord& t) {
 }
 
 std::vector<TaskRecord> lease_due(WriteTx& tx, std::string_view owner, int64_t now, int64_t lease_ms, int limit) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       std::string("UPDATE tasks SET lease_owner = ?1, lease_expires_at = ?2 + ?3, attempts = attempts + 1, "
                   "updated_at = ?2 WHERE sort_id IN (SELECT sort_id FROM tasks WHERE status = 'PROCESSING' AND "
                   "next_run_at <= ?2 AND (lease_expires_at IS NULL OR lease_expires_at <= ?2) "
@@ -68,7 +68,7 @@ std::vector<TaskRecord> lease_due(WriteTx& tx, std::string_view owner, int64_t n
   s.bind(3, lease_ms);
   s.bind(4, limit);
   std::vector<TaskRecord> out;
-  while (s.executeStep()) out.push_back(read_row(s));
+  while (s.step()) out.push_back(read_row(s));
   // RETURNING does not promise an order.
   std::sort(out.begin(), out.end(), [](const TaskRecord& a, const TaskRecord& b) {
     return std::tie(a.next_run_at, a.created_at, a.id) < std::tie(b.next_run_at, b.created_at, b.id);
@@ -77,18 +77,18 @@ std::vector<TaskRecord> lease_due(WriteTx& tx, std::string_view owner, int64_t n
 }
 
 std::vector<DueGroup> due_groups(Tx& tx, int64_t now) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "SELECT connector_id, MIN(next_run_at), COUNT(*) FROM tasks WHERE status = 'PROCESSING' AND next_run_at <= ?1 "
       "AND (lease_expires_at IS NULL OR lease_expires_at <= ?1) GROUP BY connector_id");
   s.bind(1, now);
   std::vector<DueGroup> out;
-  while (s.executeStep()) out.push_back(DueGroup{sql::col_opt_str(s, 0), s.getColumn(1).getInt64(), s.getColumn(2).getInt()});
+  while (s.step()) out.push_back(DueGroup{sql::col_opt_str(s, 0), s.get_int64(1), static_cast<int>(s.get_int64(2))});
   return out;
 }
 
 std::vector<TaskRecord> lease_due_of(WriteTx& tx, const std::optional<std::string>& connector_id,
                                      std::string_view owner, int64_t now, int64_t lease_ms, int limit) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       std::string("UPDATE tasks SET lease_owner = ?1, lease_expires_at = ?2 + ?3, attempts = attempts + 1, "
                   "updated_at = ?2 WHERE sort_id IN (SELECT sort_id FROM tasks WHERE status = 'PROCESSING' AND "
                   "next_run_at <= ?2 AND (lease_expires_at IS NULL OR lease_expires_at <= ?2) AND "
@@ -100,7 +100,7 @@ std::vector<TaskRecord> lease_due_of(WriteTx& tx, const std::optional<std::strin
   s.bind(4, limit);
   sql::bind_opt(s, 5, connector_id);
   std::vector<TaskRecord> out;
-  while (s.executeStep()) out.push_back(read_row(s));
+  while (s.step()) out.push_back(read_row(s));
   std::sort(out.begin(), out.end(), [](const TaskRecord& a, const TaskRecord& b) {
     return std::tie(a.next_run_at, a.created_at, a.id) < std::tie(b.next_run_at, b.created_at, b.id);
   });
@@ -108,7 +108,7 @@ std::vector<TaskRecord> lease_due_of(WriteTx& tx, const std::optional<std::strin
 }
 
 bool extend_lease(WriteTx& tx, std::string_view id, std::string_view owner, int64_t now, int64_t lease_ms) {
-  SQLite::Statement& s = tx.prepare(std::string("UPDATE tasks SET lease_expires_at = ?, updated_at = ?") + kHeld);
+  db::Statement& s = tx.prepare(std::string("UPDATE tasks SET lease_expires_at = ?, updated_at = ?") + kHeld);
   s.bind(1, now + lease_ms);
   s.bind(2, now);
   bind_held(s, 3, id, owner);
@@ -117,7 +117,7 @@ bool extend_lease(WriteTx& tx, std::string_view id, std::string_view owner, int6
 
 bool complete(WriteTx& tx, std::string_view id, std::string_view owner,
               const std::optional<std::string>& created_object_id) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       std::string("UPDATE tasks SET status = 'SUCCEEDED', created_object_id = ?, next_run_at = NULL, "
                   "lease_owner = NULL, lease_expires_at = NULL, updated_at = ?") +
       kHeld);
@@ -128,7 +128,7 @@ bool complete(WriteTx& tx, std::string_view id, std::string_view owner,
 }
 
 bool fail(WriteTx& tx, std::string_view id, std::string_view owner, const boost::json::value& error) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       std::string("UPDATE tasks SET status = 'FAILED', last_error = ?, next_run_at = NULL, lease_owner = NULL, "
                   "lease_expires_at = NULL, updated_at = ?") +
       kHeld);
@@ -140,7 +140,7 @@ bool fail(WriteTx& tx, std::string_view id, std::string_view owner, const boost:
 
 bool retry_at(WriteTx& tx, std::string_view id, std::string_view owner, int64_t next_run_at,
               const boost::json::value& error) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       std::string("UPDATE tasks SET next_run_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, "
                   "updated_at = ?") +
       kHeld);
@@ -152,7 +152,7 @@ bool retry_at(WriteTx& tx, std::string_view id, std::string_view owner, int64_t 
 }
 
 bool release(WriteTx& tx, std::string_view id, std::string_view owner, std::optional<int64_t> next_run_at) {
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       std::string("UPDATE tasks SET attempts = MAX(attempts - 1, 0), next_run_at = ?, lease_owner = NULL, "
                   "lease_expires_at = NULL, updated_at = ?") +
       kHeld);
@@ -166,9 +166,9 @@ std::pair<int, int> recover_interrupted(WriteTx& tx, int max_attempts,
                                         const std::function<int64_t(int attempts)>& backoff_ms) {
   std::vector<std::pair<std::string, int>> held;
   {
-    SQLite::Statement& s =
+    db::Statement& s =
         tx.prepare("SELECT id, attempts FROM tasks WHERE status = 'PROCESSING' AND lease_owner IS NOT NULL");
-    while (s.executeStep()) held.emplace_back(sql::col_str(s, 0), s.getColumn(1).getInt());
+    while (s.step()) held.emplace_back(sql::col_str(s, 0), static_cast<int>(s.get_int64(1)));
   }
   int failed = 0, delayed = 0;
   const int64_t now = tx.now();
@@ -188,15 +188,15 @@ std::pair<int, int> recover_interrupted(WriteTx& tx, int max_attempts,
 }
 
 std::optional<TaskRecord> get(Tx& tx, std::string_view id) {
-  SQLite::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM tasks WHERE id = ?");
+  db::Statement& s = tx.prepare(std::string("SELECT ") + kColumns + " FROM tasks WHERE id = ?");
   sql::bind_str(s, 1, id);
-  if (!s.executeStep()) return std::nullopt;
+  if (!s.step()) return std::nullopt;
   return read_row(s);
 }
 
 std::optional<int64_t> next_due_at(Tx& tx) {
-  SQLite::Statement& s = tx.prepare("SELECT MIN(next_run_at) FROM tasks WHERE status = 'PROCESSING'");
-  s.executeStep();
+  db::Statement& s = tx.prepare("SELECT MIN(next_run_at) FROM tasks WHERE status = 'PROCESSING'");
+  s.step();
   return sql::col_opt_int(s, 0);
 }
 

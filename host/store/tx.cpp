@@ -10,13 +10,11 @@ constexpr const char* kSelectKey = "SELECT kek_id, wrapped FROM data_keys WHERE 
 
 Tx::Tx(Database& db, Connection& conn) : db_(db), conn_(conn) {}
 
-SQLite::Statement& Tx::prepare(const std::string& sql) { return conn_.cached(sql); }
+db::Statement& Tx::prepare(const std::string& sql) { return conn_.cached(sql); }
 
-void Tx::exec(const std::string& sql) { conn_.db().exec(sql); }
+void Tx::exec(const std::string& sql) { conn_.exec(sql); }
 
-int Tx::changes() const { return conn_.db().getChanges(); }
-
-int64_t Tx::last_insert_rowid() const { return conn_.db().getLastInsertRowid(); }
+db::Backend Tx::backend() const { return conn_.backend(); }
 
 int64_t Tx::now() const { return db_.now(); }
 
@@ -24,17 +22,16 @@ std::shared_ptr<const crypto::DataKey> Tx::data_key(const std::string& owner) { 
 
 std::shared_ptr<const crypto::DataKey> Tx::load_key(const std::string& owner) {
   if (auto k = db_.keyring().cached(owner)) return k;
-  SQLite::Statement& s = prepare(kSelectKey);
+  db::Statement& s = prepare(kSelectKey);
   s.bind(1, owner);
-  if (!s.executeStep()) return nullptr;
+  if (!s.step()) return nullptr;
   auto master = db_.keyring().master();
-  std::string kek_id = s.getColumn(0).getString();
+  std::string kek_id = s.get_text(0);
   if (kek_id != master->id())
     throw crypto::KeyError("data key of " + owner + " is wrapped by master key " + kek_id + ", not by the active " +
                            master->id());
-  auto col = s.getColumn(1);
-  auto key = crypto::DataKey::from_bytes(
-      master->unwrap(static_cast<const uint8_t*>(col.getBlob()), static_cast<size_t>(col.getBytes())));
+  auto wrapped = s.get_blob(1);
+  auto key = crypto::DataKey::from_bytes(master->unwrap(wrapped.data(), wrapped.size()));
   // The row is committed (a key created by the running write transaction is served from
   // WriteTx::pending_keys_ before this point), so caching it is safe.
   db_.keyring().remember(owner, key);
@@ -62,11 +59,11 @@ std::shared_ptr<const crypto::DataKey> WriteTx::data_key_for_write(const std::st
   if (auto k = load_key(owner)) return k;
   auto key = crypto::DataKey::generate();
   auto master = db_.keyring().master();
-  SQLite::Statement& s = prepare("INSERT INTO data_keys (owner, kek_id, wrapped, created_at) VALUES (?, ?, ?, ?)");
+  db::Statement& s = prepare("INSERT INTO data_keys (owner, kek_id, wrapped, created_at) VALUES (?, ?, ?, ?)");
   s.bind(1, owner);
   s.bind(2, master->id());
   auto wrapped = master->wrap(key->bytes());
-  s.bind(3, wrapped.data(), static_cast<int>(wrapped.size()));
+  s.bind_blob(3, wrapped);
   s.bind(4, now());
   s.exec();
   std::erase(destroyed_keys_, owner);
@@ -80,7 +77,7 @@ std::vector<uint8_t> WriteTx::seal(const std::string& owner, const crypto::Field
 }
 
 void WriteTx::destroy_key(const std::string& owner) {
-  SQLite::Statement& s = prepare("DELETE FROM data_keys WHERE owner = ?");
+  db::Statement& s = prepare("DELETE FROM data_keys WHERE owner = ?");
   s.bind(1, owner);
   s.exec();
   pending_keys_.erase(owner);

@@ -7,8 +7,7 @@
 #include "host/crypto/data_key.hpp"
 #include "host/crypto/field_cipher.hpp"
 
-#include <SQLiteCpp/Column.h>
-#include <SQLiteCpp/Statement.h>
+#include "host/store/db/driver.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -32,13 +31,12 @@ class Tx {
 
   /// A prepared statement cached on this connection (bounded; see Connection::cached), reset with
   /// its bindings cleared. Valid until the next prepare() of the same SQL text in this transaction.
-  SQLite::Statement& prepare(const std::string& sql);
+  db::Statement& prepare(const std::string& sql);
   /// Runs SQL without results.
   void exec(const std::string& sql);
-  /// Rows changed by the last INSERT/UPDATE/DELETE on this connection.
-  int changes() const;
-  /// Rowid of the last successful INSERT on this connection.
-  int64_t last_insert_rowid() const;
+
+  /// The engine this transaction runs on (for the little SQL that differs between them).
+  db::Backend backend() const;
 
   /// The database's clock: UTC milliseconds since the epoch.
   int64_t now() const;
@@ -49,6 +47,9 @@ class Tx {
   /// Decrypts a sealed column value; throws DecryptError naming table/column/row when it fails
   /// or when the owner's key is gone.
   std::string open(const std::string& owner, const crypto::FieldRef& where, const void* sealed, size_t size);
+  std::string open(const std::string& owner, const crypto::FieldRef& where, const std::vector<uint8_t>& sealed) {
+    return open(owner, where, sealed.data(), sealed.size());
+  }
   /// The keyed blind index (HMAC) used for equality lookups on encrypted columns.
   const crypto::BlindIndex& blind_index();
 

@@ -3,10 +3,10 @@
 namespace cx::store::webhook_replay {
 
 bool remember(WriteTx& tx, const std::string& connector_id, const std::string& key, int64_t expires_at) {
-  SQLite::Statement& expired = tx.prepare("DELETE FROM webhook_replay_guard WHERE expires_at <= ?");
+  db::Statement& expired = tx.prepare("DELETE FROM webhook_replay_guard WHERE expires_at <= ?");
   expired.bind(1, tx.now());
   expired.exec();
-  SQLite::Statement& s = tx.prepare(
+  db::Statement& s = tx.prepare(
       "INSERT INTO webhook_replay_guard (connector_id, idempotency_key, expires_at) VALUES (?, ?, ?) "
       "ON CONFLICT (connector_id, idempotency_key) DO NOTHING");
   s.bind(1, connector_id);

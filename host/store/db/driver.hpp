@@ -64,6 +64,8 @@ class Statement {
   /// Forgets the results and bindings so the statement can run again.
   virtual void reset() = 0;
 
+  /// Columns of the result; valid once step() has returned true.
+  virtual int column_count() = 0;
   virtual bool is_null(int col) = 0;
   virtual int64_t get_int64(int col) = 0;
   virtual std::string get_text(int col) = 0;
@@ -72,9 +74,17 @@ class Statement {
   std::optional<int64_t> get_opt_int64(int col) { return is_null(col) ? std::nullopt : std::optional(get_int64(col)); }
 };
 
-/// A unique constraint or primary key was violated (both backends).
+/// A constraint was violated (both backends): a unique key or primary key, or one of the kinds below.
 struct ConstraintError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+/// A foreign key was violated (a referenced row does not exist).
+struct ForeignKeyError : ConstraintError {
+  using ConstraintError::ConstraintError;
+};
+/// A CHECK or NOT NULL constraint refused a value.
+struct CheckError : ConstraintError {
+  using ConstraintError::ConstraintError;
 };
 /// The database could not be reached or answered with an error; message names the statement.
 struct DriverError : std::runtime_error {

@@ -14,6 +14,10 @@ namespace {
 constexpr pqxx::oid kByteaOid = 17;
 
 [[noreturn]] void rethrow_pg(const std::exception& e, const std::string& sql) {
+  if (dynamic_cast<const pqxx::foreign_key_violation*>(&e))
+    throw ForeignKeyError(std::string("postgres: ") + e.what() + " in: " + sql);
+  if (dynamic_cast<const pqxx::check_violation*>(&e) || dynamic_cast<const pqxx::not_null_violation*>(&e))
+    throw CheckError(std::string("postgres: ") + e.what() + " in: " + sql);
   if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e))
     throw ConstraintError(std::string("postgres: ") + e.what() + " in: " + sql);
   throw DriverError(std::string("postgres: ") + e.what() + " in: " + sql);
@@ -52,6 +56,7 @@ class PgStatement final : public Statement {
     res_ = pqxx::result();
     params_.clear();
   }
+  int column_count() override { return static_cast<int>(res_.columns()); }
   bool is_null(int c) override { return field(c).is_null(); }
   int64_t get_int64(int c) override {
     auto f = field(c);

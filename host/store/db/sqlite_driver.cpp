@@ -1,5 +1,6 @@
 // SQLite driver over SQLiteCpp: the node-local default.
 #include "host/store/db/driver.hpp"
+#include "host/store/db/sqlite_statement.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -9,50 +10,48 @@ namespace cx::store::db {
 namespace {
 
 [[noreturn]] void rethrow(const SQLite::Exception& e, const std::string& sql) {
+  const int ext = e.getExtendedErrorCode();
+  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) throw ForeignKeyError(std::string(e.what()) + " in: " + sql);
+  if (ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_NOTNULL)
+    throw CheckError(std::string(e.what()) + " in: " + sql);
   if (e.getErrorCode() == SQLITE_CONSTRAINT) throw ConstraintError(std::string(e.what()) + " in: " + sql);
   throw DriverError(std::string("sqlite: ") + e.what() + " in: " + sql);
 }
 
+// An owned statement: the store's view of a cached one (sqlite_statement.hpp) with SQLite's
+// errors turned into the backend-neutral ConstraintError / DriverError.
 class SqliteStatement final : public Statement {
  public:
-  SqliteStatement(SQLite::Database& db, const std::string& sql) : sql_(sql), s_(db, sql) {}
-  void bind(int i, int64_t v) override { s_.bind(i, v); }
-  void bind(int i, std::string_view t) override { s_.bind(i, std::string(t)); }
-  void bind_blob(int i, const std::vector<uint8_t>& b) override { s_.bind(i, b.data(), static_cast<int>(b.size())); }
-  void bind_null(int i) override { s_.bind(i); }
+  SqliteStatement(SQLite::Database& db, const std::string& sql) : sql_(sql), s_(db, sql), v_(s_) {}
+  void bind(int i, int64_t v) override { v_.bind(i, v); }
+  void bind(int i, std::string_view t) override { v_.bind(i, t); }
+  void bind_blob(int i, const std::vector<uint8_t>& b) override { v_.bind_blob(i, b); }
+  void bind_null(int i) override { v_.bind_null(i); }
   bool step() override {
     try {
-      return s_.executeStep();
+      return v_.step();
     } catch (const SQLite::Exception& e) {
       rethrow(e, sql_);
     }
   }
   int64_t exec() override {
     try {
-      return s_.exec();
+      return v_.exec();
     } catch (const SQLite::Exception& e) {
       rethrow(e, sql_);
     }
   }
-  void reset() override {
-    s_.reset();
-    s_.clearBindings();
-  }
-  bool is_null(int c) override { return s_.getColumn(c).isNull(); }
-  int64_t get_int64(int c) override { return s_.getColumn(c).getInt64(); }
-  std::string get_text(int c) override {
-    auto col = s_.getColumn(c);
-    return std::string(col.getText(), static_cast<size_t>(col.getBytes()));
-  }
-  std::vector<uint8_t> get_blob(int c) override {
-    auto col = s_.getColumn(c);
-    auto p = static_cast<const uint8_t*>(col.getBlob());
-    return std::vector<uint8_t>(p, p + col.getBytes());
-  }
+  void reset() override { v_.reset(); }
+  int column_count() override { return v_.column_count(); }
+  bool is_null(int c) override { return v_.is_null(c); }
+  int64_t get_int64(int c) override { return v_.get_int64(c); }
+  std::string get_text(int c) override { return v_.get_text(c); }
+  std::vector<uint8_t> get_blob(int c) override { return v_.get_blob(c); }
 
  private:
   std::string sql_;
   SQLite::Statement s_;
+  SqliteStatementRef v_;
 };
 
 class SqliteConnection final : public Connection {

@@ -99,8 +99,8 @@ int with_status(store::Database& db, const char* status) {
   return db.read([&](store::ReadTx& tx) {
     auto& s = tx.prepare("SELECT count(*) FROM outbound_deliveries WHERE status = ?");
     s.bind(1, status);
-    s.executeStep();
-    return s.getColumn(0).getInt();
+    s.step();
+    return static_cast<int>(s.get_int64(0));
   });
 }
 
@@ -127,8 +127,8 @@ TEST_CASE("a redirect is not followed: the 3xx is the attempt's answer, retried 
   REQUIRE(within(5000, [&] {
     return db->read([](store::ReadTx& tx) {
       auto& s = tx.prepare("SELECT count(*) FROM outbound_attempts WHERE status_code = 302 AND outcome = 'retryable_failure'");
-      s.executeStep();
-      return s.getColumn(0).getInt() == 1;
+      s.step();
+      return static_cast<int>(s.get_int64(0)) == 1;
     });
   }));
   d.stop();
@@ -187,10 +187,10 @@ TEST_CASE("an address refused at attempt time fails the delivery at once, withou
   CHECK(ep.locked([&] { return ep.hits; }) == 0);
   db->read([](store::ReadTx& tx) {
     auto& s = tx.prepare("SELECT outcome, status_code, error FROM outbound_attempts");
-    REQUIRE(s.executeStep());
-    CHECK(s.getColumn(0).getString() == "permanent_failure");
-    CHECK(s.getColumn(1).getInt() == 0);
-    CHECK(s.getColumn(2).getString().find("https") != std::string::npos);
+    REQUIRE(s.step());
+    CHECK(s.get_text(0) == "permanent_failure");
+    CHECK(static_cast<int>(s.get_int64(1)) == 0);
+    CHECK(s.get_text(2).find("https") != std::string::npos);
   });
 }
 

@@ -77,7 +77,7 @@ std::string status_of(store::Database& db, int64_t seq) {
   return db.read([&](store::ReadTx& tx) {
     auto& s = tx.prepare("SELECT status FROM outbound_deliveries WHERE event_seq = ?");
     s.bind(1, seq);
-    return s.executeStep() ? s.getColumn(0).getString() : std::string("none");
+    return s.step() ? s.get_text(0) : std::string("none");
   });
 }
 
@@ -107,13 +107,14 @@ TEST_CASE("fan-out: one delivery per subscribed active config, none for others; 
   db->read([&](store::ReadTx& tx) {
     CHECK(store::outbound_deliveries::cursor(tx) == 2);
     auto& s = tx.prepare("SELECT config_id, event_type FROM outbound_deliveries");
-    REQUIRE(s.executeStep());
-    CHECK(s.getColumn(0).getString() == sub.id);
-    CHECK(s.getColumn(1).getString() == "payments.open_banking_user_disconnected");
+    REQUIRE(s.step());
+    CHECK(s.get_text(0) == sub.id);
+    CHECK(s.get_text(1) == "payments.open_banking_user_disconnected");
     auto& raw = tx.prepare("SELECT secret FROM outbound_configs WHERE id = ?");
     raw.bind(1, sub.id);
-    REQUIRE(raw.executeStep());
-    const std::string sealed(static_cast<const char*>(raw.getColumn(0).getBlob()), raw.getColumn(0).getBytes());
+    REQUIRE(raw.step());
+    const auto bytes = raw.get_blob(0);
+    const std::string sealed(bytes.begin(), bytes.end());
     CHECK(sealed.find(sub.secret) == std::string::npos);
     CHECK(store::outbound_configs::get(tx, sub.id)->secret == sub.secret);
   });
@@ -137,8 +138,8 @@ TEST_CASE("delivery: signed POST, 500 then 200 retried, 400 final") {
   REQUIRE(within(2000, [&] {
     return db->read([&](store::ReadTx& tx) {
       auto& s = tx.prepare("SELECT count(*) FROM outbound_deliveries WHERE status IN ('succeeded','failed')");
-      s.executeStep();
-      return s.getColumn(0).getInt() == 2;
+      s.step();
+      return static_cast<int>(s.get_int64(0)) == 2;
     });
   }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -159,12 +160,12 @@ TEST_CASE("delivery: signed POST, 500 then 200 retried, 400 final") {
   db->read([&](store::ReadTx& tx) {
     auto& s = tx.prepare("SELECT d.status, count(a.id) FROM outbound_deliveries d JOIN outbound_attempts a "
                          "ON a.delivery_id = d.id GROUP BY d.id ORDER BY d.status");
-    REQUIRE(s.executeStep());
-    CHECK(s.getColumn(0).getString() == "failed");
-    CHECK(s.getColumn(1).getInt() == 1);
-    REQUIRE(s.executeStep());
-    CHECK(s.getColumn(0).getString() == "succeeded");
-    CHECK(s.getColumn(1).getInt() == 2);
+    REQUIRE(s.step());
+    CHECK(s.get_text(0) == "failed");
+    CHECK(static_cast<int>(s.get_int64(1)) == 1);
+    REQUIRE(s.step());
+    CHECK(s.get_text(0) == "succeeded");
+    CHECK(static_cast<int>(s.get_int64(1)) == 2);
   });
 }
 

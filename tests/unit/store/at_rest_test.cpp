@@ -28,10 +28,10 @@ std::string column_text(Database& db, const std::string& table, const std::strin
   return db.read([&](ReadTx& tx) {
     auto& s = tx.prepare("SELECT " + column + " FROM " + table);
     std::string all;
-    while (s.executeStep())
-      for (int i = 0; i < s.getColumnCount(); ++i) {
-        auto c = s.getColumn(i);
-        all.append(static_cast<const char*>(c.getBlob()), static_cast<size_t>(c.getBytes()));
+    while (s.step())
+      for (int i = 0; i < s.column_count(); ++i) {
+        auto bytes = s.get_blob(i);
+        all.append(bytes.begin(), bytes.end());
         all.push_back('\n');
       }
     return all;

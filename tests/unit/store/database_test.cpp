@@ -18,8 +18,8 @@ namespace {
 std::string pragma(Database& db, const char* name, bool on_writer) {
   auto q = [&](Tx& tx) {
     auto& s = tx.prepare(std::string("PRAGMA ") + name);
-    s.executeStep();
-    return s.getColumn(0).getString();
+    s.step();
+    return s.get_text(0);
   };
   return on_writer ? db.write([&](WriteTx& tx) { return q(tx); }) : db.read([&](ReadTx& tx) { return q(tx); });
 }

@@ -79,10 +79,8 @@ std::vector<uint8_t> raw_blob(Database& db, const std::string& sql, const std::s
   return db.read([&](ReadTx& tx) {
     auto& s = tx.prepare(sql);
     s.bind(1, id);
-    REQUIRE(s.executeStep());
-    auto c = s.getColumn(0);
-    auto* p = static_cast<const uint8_t*>(c.getBlob());
-    return std::vector<uint8_t>(p, p + c.getBytes());
+    REQUIRE(s.step());
+    return s.get_blob(0);
   });
 }
 

@@ -120,8 +120,8 @@ inline PaymentWrite payment(const std::string& id, const std::string& connector_
 inline int64_t count(Database& db, const std::string& table) {
   return db.read([&](ReadTx& tx) {
     auto& s = tx.prepare("SELECT count(*) FROM " + table);
-    s.executeStep();
-    return s.getColumn(0).getInt64();
+    s.step();
+    return s.get_int64(0);
   });
 }
 
