@@ -223,9 +223,18 @@ TEST_CASE("dataUpdatedAt moves after a webhook-driven sync, not after a mere sta
   Harness h;
   auto l = setup(h);
   link(h, l, "conn-c");
-  // The first polling run marks the data as synced.
-  REQUIRE(eventually([&] { auto c = connection(h, l, "conn-c"); return c && c->data_updated_at.has_value(); }));
-  const int64_t first = *connection(h, l, "conn-c")->data_updated_at;
+  // The first polling runs mark the data as synced: each root fetch of the connection (accounts,
+  // payments…) moves dataUpdatedAt when it ends, so wait until it holds still (next run in 1 h).
+  std::optional<int64_t> seen;
+  REQUIRE(eventually([&] {
+    auto c = connection(h, l, "conn-c");
+    auto now = c ? c->data_updated_at : std::nullopt;
+    bool settled = now && now == seen;
+    seen = now;
+    if (!settled) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return settled;
+  }));
+  const int64_t first = *seen;
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   deliver(h, l, json::array{cx::webhook::connection_pending_disconnect(uid(l), "conn-c", "2030-01-01T00:00:00Z")});
   CHECK(*connection(h, l, "conn-c")->data_updated_at == first);
