@@ -4,28 +4,16 @@
 // consent renewal (update-link), connection and PSU deletion, uninstall; `connectors install generic
 // config.json` with the documented config shape installs and syncs exactly the sandbox's truth;
 // exit codes, stderr, the config file.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, startSandbox, eventually, cleanup, withLogsOnFailure, tempDir } from './lib/harness.mjs';
+import { stoppedAfterTests, startSandbox, eventually, withLogsOnFailure, tempDir } from './lib/harness.mjs';
 import { cli, ok, envOf, itemsOf, decimal } from './lib/cli.mjs';
 import { expectedView } from './lib/generic.mjs';
 import { startPowensSandbox, registerWebhooks, truthOf, CREDENTIALS } from './lib/powens.mjs';
 
-const running = [];
-const dirs = [];
-after(async () => {
-  await Promise.all(running.map((p) => p.stop('SIGTERM', 5000)));
-  cleanup(...dirs);
-});
-
-async function daemon(opts) {
-  const d = await startDaemon(opts);
-  running.push(d.proc);
-  dirs.push(d.dataDir);
-  return d;
-}
+const { running, dirs, daemon } = stoppedAfterTests();
 
 const cells = (line) => line.split(/ {2,}/);
 

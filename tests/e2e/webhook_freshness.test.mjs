@@ -2,25 +2,13 @@
 // outside the tolerance window (2001, 2099, ten minutes off) or not a date is refused with 401;
 // a genuine delivery replayed after its body was pruned (--webhook-retention) is acknowledged
 // but not stored or applied again; --webhook-tolerance sets the window.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { startDaemon, cleanup, withLogsOnFailure, sqliteScalar, stepper, sleep } from './lib/harness.mjs';
+import { stoppedAfterTests, withLogsOnFailure, sqliteScalar, stepper, sleep } from './lib/harness.mjs';
 import { startPowensSandbox, installPowens, console_, webhookURL } from './lib/powens.mjs';
 
-const running = [];
-const dirs = [];
-after(async () => {
-  await Promise.all(running.map((p) => p.stop('SIGTERM', 5000)));
-  cleanup(...dirs);
-});
-
-async function daemon(opts) {
-  const d = await startDaemon(opts);
-  running.push(d.proc);
-  dirs.push(d.dataDir);
-  return d;
-}
+const { running, dirs, daemon } = stoppedAfterTests();
 
 test('Powens webhooks: signature dates outside the window are refused, replays after the prune are not applied', async (t) => {
   const sbx = await startPowensSandbox({ seed: 5 });

@@ -1,5 +1,6 @@
 // Real processes on loopback for end-to-end tests: free ports, process lifecycle with logs,
 // readiness, and a small v3 API client. Every wait is bounded in count and time.
+import { after } from 'node:test';
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, openSync, readFileSync } from 'node:fs';
@@ -126,6 +127,26 @@ export class Api {
     }
     throw new Error('too many pages');
   }
+}
+
+/**
+ * Processes and directories a test file stops and removes after its last test: `running` takes
+ * processes (SIGTERM, 5 s), `dirs` directories; `daemon(opts)` starts a daemon tracked in both.
+ */
+export function stoppedAfterTests() {
+  const running = [];
+  const dirs = [];
+  after(async () => {
+    await Promise.all(running.map((p) => p.stop('SIGTERM', 5000)));
+    cleanup(...dirs);
+  });
+  const daemon = async (opts) => {
+    const d = await startDaemon(opts);
+    running.push(d.proc);
+    dirs.push(d.dataDir);
+    return d;
+  };
+  return { running, dirs, daemon };
 }
 
 export function cleanup(...dirs) {
