@@ -23,6 +23,9 @@ struct Services {
   Backend& backend;
   std::string version = "dev";  ///< daemon version for /_info
   recon::LedgerSide ledger = {};  ///< reconciliation's ledger side; empty: no ledger configured
+  /// /_info's "node", "database" and "nodes" members (this daemon and the database's other nodes);
+  /// empty: left out.
+  std::function<boost::json::object()> node_info = {};
 };
 
 // ---- path parameters ----

@@ -36,6 +36,8 @@ void add_system_routes(Api& api, const Services& s) {
                       {"version", s.version},
                       {"abiVersion", abi_text(CX_ABI_VERSION)},
                       {"plugins", std::move(plugins)}};
+    if (s.node_info)
+      for (auto& [k, v] : s.node_info()) info[k] = v;
     return json_response(200, json::serialize(info));
   });
 

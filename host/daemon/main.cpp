@@ -61,9 +61,25 @@ cx::crypto::MasterKey master_key(const Options& o) {
   return cx::crypto::MasterKey::resolve(src);
 }
 
+/// --database-url, or the SQLite file in the data directory.
+cx::store::db::DatabaseUrl database_url(const Options& o) {
+  if (o.database_url.empty()) return cx::store::db::DatabaseUrl::parse("sqlite:" + o.data_dir.string());
+  try {
+    return cx::store::db::DatabaseUrl::parse(o.database_url);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(std::string("--database-url: ") + e.what());
+  }
+}
+
 std::unique_ptr<cx::store::Database> open_store(const Options& o) {
   cx::store::DatabaseOptions db;
-  db.path = o.data_dir / "connectivity.db";
+  db.url = database_url(o);
+  // Every node of a cluster must hold the same master key: a key generated into one node's data
+  // directory would seal data the other nodes cannot open.
+  if (db.url->backend == cx::store::db::Backend::postgres && !o.master_key_file && !env("CONNECTIVITY_MASTER_KEY"))
+    throw std::runtime_error(
+        "--database-url postgres://…: give the cluster's master key with --master-key-file or "
+        "CONNECTIVITY_MASTER_KEY (the same key on every node); it is never generated for a shared database");
   return std::make_unique<cx::store::Database>(db, master_key(o));
 }
 
@@ -100,7 +116,11 @@ int serve(Options o) {
 
   std::filesystem::create_directories(o.data_dir);
   std::filesystem::permissions(o.data_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
-  int lock_fd = lock_data_dir(o.data_dir);
+  // SQLite: one daemon per data directory. PostgreSQL: any number of nodes share the database and
+  // coordinate through its rows (docs/postgres.md).
+  const bool shared_database = database_url(o).backend == cx::store::db::Backend::postgres;
+  int lock_fd = shared_database ? -1 : lock_data_dir(o.data_dir);
+  if (o.node_id.empty()) o.node_id = cx::engine::default_node_id();
   if (o.plugin_dir.empty()) o.plugin_dir = exe_dir() / ".." / "plugins";
   if (o.public_url.empty()) o.public_url = "http://" + o.listen;
 
@@ -137,6 +157,8 @@ int serve(Options o) {
   auto tolerance = cx::engine::parse_duration_ms(o.webhook_tolerance);
   if (!tolerance || *tolerance <= 0) throw std::runtime_error("--webhook-tolerance: not a positive duration");
   eo.webhook_tolerance_ms = *tolerance;
+  eo.node.id = o.node_id;
+  eo.node.version = CX_VERSION;
   cx::engine::Engine engine(*db, registry, eo);
 
   cx::api::AuthSettings auth;
@@ -150,7 +172,8 @@ int serve(Options o) {
   cx::api::Api api(setup.authenticator, metrics);
   cx::api::EngineBackend backend(engine, registry);
   const cx::recon::LedgerSide ledger_side = cx::recon::client_side(ledger);
-  cx::api::add_all_routes(api, cx::api::Services{*db, backend, CX_VERSION, ledger_side});
+  cx::api::add_all_routes(api, cx::api::Services{*db, backend, CX_VERSION, ledger_side,
+                                                 [&engine, &db] { return cx::daemon::node_info(engine, *db); }});
   cx::outbound::Dispatcher webhooks(*db, cx::daemon::webhook_options(o));
   cx::api::add_outbound_webhook_routes(api, *db, webhooks);
   auto margin = cx::engine::parse_duration_ms(o.reconcile_safety_margin);
@@ -194,7 +217,7 @@ int serve(Options o) {
   webhooks.stop();
   cx::plugin::InflightJournal::get().clear();  // a clean stop: no connector was left inside its plugin
   db.reset();
-  ::close(lock_fd);
+  if (lock_fd >= 0) ::close(lock_fd);
   cx::util::log().info("stopped cleanly");
   return 0;
 }
@@ -206,6 +229,11 @@ int main(int argc, char** argv) {
   CLI::App app{"connectivityd: the Connectivity v3 API, connector plugins, sync engine and encrypted store"};
   app.add_option("--listen", o.listen, "HOST:PORT to serve on")->envname("CONNECTIVITY_LISTEN");
   app.add_option("--data-dir", o.data_dir, "directory of the database and generated keys")->envname("CONNECTIVITY_DATA_DIR");
+  app.add_option("--database-url", o.database_url,
+                 "sqlite:DIR (default: sqlite:<data dir>) or postgres://USER@HOST:PORT/DB (several nodes share it)")
+      ->envname("CONNECTIVITY_DATABASE_URL");
+  app.add_option("--node-id", o.node_id, "this node's name in /_info, /metrics and task leases (default: hostname-random)")
+      ->envname("CONNECTIVITY_NODE_ID");
   app.add_option("--plugin-dir", o.plugin_dir, "directory of connector plugins (*.so)")->envname("CONNECTIVITY_PLUGIN_DIR");
   app.add_option("--public-url", o.public_url, "base URL providers and browsers reach this daemon at")
       ->envname("CONNECTIVITY_PUBLIC_URL");

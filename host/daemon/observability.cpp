@@ -2,6 +2,8 @@
 
 #include "host/plugin/faults.hpp"
 
+#include <connectivity/time.hpp>
+
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -64,6 +66,41 @@ void observe(api::Metrics& metrics, engine::Engine& engine) {
                                                              sample("payment", "updated", c.payments_updated),
                                                              sample("payment", "deleted", c.payments_deleted)};
                      });
+  const std::string backend = engine.shared_database() ? "postgres" : "sqlite";
+  metrics.add_family("cx_node_info", "1, labelled with this node's id and the database backend.", "gauge",
+                     [&engine, backend] {
+                       return std::vector<api::MetricSample>{{{{"node", engine.node().id()}, {"backend", backend}}, 1}};
+                     });
+  metrics.add_family("cx_node_heartbeat_timestamp_seconds", "When this node last wrote its heartbeat (Unix time).",
+                     "gauge", [&engine] {
+                       return std::vector<api::MetricSample>{
+                           {{{"node", engine.node().id()}}, static_cast<double>(engine.node().heartbeat_at()) / 1000.0}};
+                     });
+  metrics.add_family("cx_cluster_nodes", "Nodes of the database by state: live (heartbeat within the window) or gone.",
+                     "gauge", [&engine] {
+                       double live = 0, gone = 0;
+                       for (auto& p : engine.node().peers()) ++(p.live ? live : gone);
+                       return std::vector<api::MetricSample>{{{{"state", "live"}}, live}, {{{"state", "gone"}}, gone}};
+                     });
+}
+
+boost::json::object node_info(const engine::Engine& engine, const store::Database& db) {
+  const auto& node = engine.node();
+  boost::json::array nodes;
+  for (auto& p : node.peers())
+    nodes.push_back(boost::json::object{{"id", p.record.node_id},
+                                        {"version", p.record.version},
+                                        {"startedAt", time::format_rfc3339(p.record.started_at)},
+                                        {"heartbeatAt", time::format_rfc3339(p.record.heartbeat_at)},
+                                        {"live", p.live}});
+  return boost::json::object{
+      {"node",
+       boost::json::object{{"id", node.id()},
+                           {"startedAt", time::format_rfc3339(node.started_at())},
+                           {"heartbeatAt", time::format_rfc3339(node.heartbeat_at())}}},
+      {"database",
+       boost::json::object{{"backend", engine.shared_database() ? "postgres" : "sqlite"}, {"location", db.location()}}},
+      {"nodes", std::move(nodes)}};
 }
 
 }  // namespace cx::daemon

@@ -12,4 +12,8 @@ namespace cx::daemon {
 /// scrapes (the daemon stops the HTTP server before the engine).
 void observe(api::Metrics& metrics, engine::Engine& engine);
 
+/// /_info's node members: {"node": {id, startedAt, heartbeatAt}, "database": {backend, location
+/// (password redacted)}, "nodes": [{id, version, startedAt, heartbeatAt, live}]} (RFC 3339, UTC).
+boost::json::object node_info(const engine::Engine& engine, const store::Database& db);
+
 }  // namespace cx::daemon

@@ -14,6 +14,9 @@ namespace cx::daemon {
 struct Options {
   std::string listen = "127.0.0.1:8080";        ///< --listen [CONNECTIVITY_LISTEN]
   std::filesystem::path data_dir = "./data";    ///< --data-dir [CONNECTIVITY_DATA_DIR]
+  /// --database-url [CONNECTIVITY_DATABASE_URL]: `sqlite:DIR` or `postgres://…`; empty = sqlite:<data dir>
+  std::string database_url;
+  std::string node_id;                          ///< --node-id [CONNECTIVITY_NODE_ID]; default <hostname>-<random>
   std::filesystem::path plugin_dir;             ///< --plugin-dir [CONNECTIVITY_PLUGIN_DIR]; default <exe>/../plugins
   std::string public_url;                       ///< --public-url [CONNECTIVITY_PUBLIC_URL]; default http://<listen>
   std::optional<std::filesystem::path> master_key_file;  ///< --master-key-file (else CONNECTIVITY_MASTER_KEY)

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "host/engine/errors.hpp"
+#include "host/engine/node.hpp"
 #include "host/engine/runtime.hpp"
 #include "host/engine/workers.hpp"
 
@@ -34,6 +35,10 @@ struct EngineOptions {
   /// A webhook whose signature date (verify_webhook's signedAt) is further than this from now,
   /// either way, is refused; a verified delivery's key is kept at least as long (replay guard).
   int64_t webhook_tolerance_ms = 5LL * 60 * 1000;
+  /// This daemon as a node of the database (id, heartbeat). On PostgreSQL several nodes share the
+  /// database: connectors installed or changed elsewhere are picked up, and expired leases of a
+  /// stopped node recovered, at each heartbeat.
+  NodeOptions node = {default_node_id()};
 };
 
 /// Where providers deliver a connector's webhooks: public_url + "/api/payments/v3/connectors/webhooks/"
@@ -106,6 +111,10 @@ class Engine {
   const EngineOptions& options() const { return options_; }
   /// Tasks by state for /metrics.
   WorkerPool::Stats stats() const { return workers_->stats(); }
+  /// This daemon's node (id, heartbeat, the other nodes of the database).
+  const Node& node() const { return *node_; }
+  /// True when several nodes may share the database (PostgreSQL).
+  bool shared_database() const { return db_.backend() == store::db::Backend::postgres; }
 
   /// Items committed by fetch tasks and webhooks since start (cx_items_stored_total).
   struct IngestCounts {
@@ -118,6 +127,9 @@ class Engine {
  private:
   friend struct EngineTasks;
   TaskOutcome run_task(const store::TaskRecord& task);
+  /// At start and each heartbeat on a shared database: connectors installed, changed or removed by
+  /// other nodes, and the tasks of stopped nodes.
+  void cluster_chores();
   std::string enqueue(const std::string& type, const std::optional<std::string>& connector_id,
                       const std::string& reference, boost::json::object payload);
 
@@ -125,6 +137,7 @@ class Engine {
   EngineOptions options_;
   Runtime runtime_;
   std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<Node> node_;
   std::atomic<int64_t> accounts_stored_{0}, balances_stored_{0}, payments_inserted_{0}, payments_updated_{0},
       payments_deleted_{0};
 };

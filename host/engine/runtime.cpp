@@ -132,6 +132,15 @@ void Runtime::erase(const std::string& id) {
 }
 
 std::optional<LiveConnector> Runtime::get(const std::string& id) const {
+  {
+    std::shared_lock lock(mu_);
+    auto it = live_.find(id);
+    if (it != live_.end()) return it->second;
+  }
+  if (!shared_) return std::nullopt;
+  // Installed through another node a moment ago (a webhook or redirect may come before our
+  // next heartbeat's refresh).
+  const_cast<Runtime*>(this)->refresh();
   std::shared_lock lock(mu_);
   auto it = live_.find(id);
   if (it == live_.end()) return std::nullopt;
@@ -149,6 +158,51 @@ std::vector<LiveConnector> Runtime::all() const {
   std::vector<LiveConnector> out;
   for (auto& [id, c] : live_) out.push_back(c);
   return out;
+}
+
+void Runtime::refresh() {
+  std::lock_guard serial(refresh_mu_);
+  auto stored = db_.read([](store::ReadTx& tx) { return store::connectors::versions(tx); });
+  std::vector<std::string> gone, stale;
+  {
+    std::shared_lock lock(mu_);
+    for (auto& [id, c] : live_) {
+      auto it = stored.find(id);
+      if (it == stored.end()) gone.push_back(id);
+      else if (it->second != c.record.updated_at) stale.push_back(id);
+    }
+    for (auto& [id, at] : stored)
+      if (!live_.count(id)) stale.push_back(id);
+  }
+  for (auto& id : gone) {
+    erase(id);
+    util::log().info("connector {} removed by another node: unloaded", id);
+  }
+  for (auto& id : stale) {
+    if (auto it = refused_.find(id); it != refused_.end() && it->second == stored[id]) continue;  // logged once
+    auto r = db_.read([&](store::ReadTx& tx) { return store::connectors::get(tx, id); });
+    if (!r) continue;
+    auto current = get_loaded(id);
+    if (current && current->record.config == r->config && current->record.name == r->name) {
+      current->record.updated_at = r->updated_at;  // changed and changed back, or our own update
+      put(std::move(*current));
+      continue;
+    }
+    try {
+      put(LiveConnector{*r, instantiate(r->id, r->provider, r->config)});
+      util::log().info("{} {} from the database", connector_label(r->name, r->provider), current ? "reloaded" : "loaded");
+    } catch (const std::exception& e) {
+      refused_[id] = r->updated_at;
+      util::log().error("{} not loaded: {}", connector_label(r->name, r->provider), e.what());
+    }
+  }
+}
+
+std::optional<LiveConnector> Runtime::get_loaded(const std::string& id) const {
+  std::shared_lock lock(mu_);
+  auto it = live_.find(id);
+  if (it == live_.end()) return std::nullopt;
+  return it->second;
 }
 
 void Runtime::load_all() {

@@ -7,7 +7,9 @@
 #include "host/plugin/registry.hpp"
 #include "host/store/store.hpp"
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -60,15 +62,28 @@ class Runtime {
   /// refuses its config is logged and skipped, so it can still be uninstalled.
   void load_all();
 
+  /// A shared database (several nodes): makes the live set match the stored connectors, loading
+  /// those installed by another node, re-creating those whose config changed (updated_at moved and
+  /// the config differs) and dropping those removed. Cheap when nothing changed (ids and
+  /// timestamps only). Also called by get() on a miss once `shared` is set.
+  void refresh();
+  /// Set on a shared database: get() of an unknown id looks in the store before saying no.
+  void set_shared(bool shared) { shared_ = shared; }
+
   plugin::Registry& registry() { return registry_; }
   const ConfigRules& rules() const { return rules_; }
 
  private:
+  std::optional<LiveConnector> get_loaded(const std::string& id) const;
+
   store::Database& db_;
   plugin::Registry& registry_;
   ConfigRules rules_;
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, LiveConnector> live_;
+  std::atomic<bool> shared_{false};
+  std::mutex refresh_mu_;  ///< one refresh at a time (instantiating may start a plugin runner)
+  std::unordered_map<std::string, int64_t> refused_;  ///< id → updated_at that failed to load (under refresh_mu_)
 };
 
 /// Polling period of a stored config, in ms.

@@ -82,7 +82,7 @@ int64_t backoff_ms(int attempts, int64_t cap_ms, int64_t retry_after_ms) {
 }
 
 WorkerPool::WorkerPool(store::Database& db, WorkerOptions options, Handler handler)
-    : db_(db), options_(options), handler_(std::move(handler)), owner_("worker-" + util::uuid_v4()) {}
+    : db_(db), options_(options), handler_(std::move(handler)), owner_(options_.node_id + "/" + util::uuid_v4().substr(0, 8)) {}
 
 WorkerPool::~WorkerPool() { stop(); }
 
@@ -399,12 +399,13 @@ void WorkerPool::schedule_loop() {
           int64_t jitter_cap = std::min<int64_t>(s.period_ms / 2, 5 * 60 * 1000);
           int64_t next_run = now + s.period_ms + static_cast<int64_t>(jitter_cap * unit_random());
           if (plugin::FaultBook::get().quarantined(s.connector_id)) {  // paused: no run until lifted
-            store::schedules::set_next_run(tx, s.id, now + std::min<int64_t>(s.period_ms, 60000));
+            store::schedules::claim_run(tx, s.id, s.next_run_at, now + std::min<int64_t>(s.period_ms, 60000));
             return;
           }
+          // Another node sharing the database fired this run first.
+          if (!store::schedules::claim_run(tx, s.id, s.next_run_at, next_run)) return;
           if (run_in_flight(tx, s)) {
             ++skipped_;
-            store::schedules::set_next_run(tx, s.id, next_run);
             util::log().debug("schedule {} of {}: tick skipped, its last run is still in flight", s.id, who(s.connector_id));
             return;
           }
@@ -420,7 +421,6 @@ void WorkerPool::schedule_loop() {
           payload["scheduleInstanceID"] = instance_id;
           t.payload = payload;
           store::tasks::enqueue(tx, t);
-          store::schedules::set_next_run(tx, s.id, next_run);
         });
       }
       if (!due.empty()) notify();

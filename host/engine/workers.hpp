@@ -66,6 +66,8 @@ struct WorkerOptions {
   int connector_max_concurrency = 0;
   /// Received webhook bodies older than this are deleted (checked at start, then hourly).
   int64_t webhook_retention_ms = 7LL * 24 * 3600 * 1000;
+  /// The node this pool runs on; its leases are held as "<node_id>/<random>" (one process).
+  std::string node_id = "worker";
 };
 
 class WorkerPool {

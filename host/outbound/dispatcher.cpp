@@ -87,7 +87,9 @@ Dispatcher::Dispatcher(store::Database& db, DispatcherOptions o) : db_(db), o_(s
 Dispatcher::~Dispatcher() { stop(); }
 
 void Dispatcher::start() {
-  int released = db_.write([](store::WriteTx& tx) { return store::outbound_deliveries::release_claims(tx); });
+  int released = db_.write([&](store::WriteTx& tx) {
+    return store::outbound_deliveries::release_claims(tx, stale_claims_before(tx.now()));
+  });
   if (released > 0) util::log().info("webhooks: {} deliveries interrupted by the last stop are due again", released);
   started_ = true;
   loop_thread_ = std::thread([this] { loop(); });
@@ -108,7 +110,15 @@ void Dispatcher::stop() {
   if (!started_) return;
   try {
     commit_and_claim(false);
-    db_.write([](store::WriteTx& tx) { store::outbound_deliveries::release_claims(tx); });
+    db_.write([&](store::WriteTx& tx) {
+      if (!shared()) {
+        store::outbound_deliveries::release_claims(tx);
+        return;
+      }
+      // Other nodes' claims are theirs: give back only what this node claimed and did not send.
+      for (auto& j : jobs_) store::outbound_deliveries::release_claim(tx, j.delivery.id);
+    });
+    jobs_.clear();
   } catch (const std::exception& e) {
     util::log().error("webhooks: stopping: {}", e.what());
   }
@@ -126,17 +136,27 @@ size_t Dispatcher::fan_out() {
   // Bodies are built outside the write lock (it is the ingest path's too); only this thread moves
   // the cursor, so what was read stays valid until the write below.
   struct Read {
+    int64_t from = 0;  ///< the cursor the events were read after
     std::vector<store::EventRecord> events;
     std::vector<store::OutboundConfig> active;
   };
-  Read r = db_.read([&](store::ReadTx& tx) {
+  auto read = [&](store::Tx& tx, auto&& events_after) {
     Read out;
-    out.events = store::events::after(tx, store::outbound_deliveries::cursor(tx), kFanOutBatch);
+    out.from = store::outbound_deliveries::cursor(tx);
+    out.events = events_after(out.from);
     if (!out.events.empty())
       for (auto& c : store::outbound_configs::list(tx))
         if (c.active) out.active.push_back(std::move(c));
     return out;
-  });
+  };
+  // A shared database: read in a write transaction that first waits for every transaction still
+  // appending events (events::after_settled), so the cursor never passes an uncommitted seq.
+  Read r = shared() ? db_.write([&](store::WriteTx& tx) {
+    return read(tx, [&](int64_t from) { return store::events::after_settled(tx, from, kFanOutBatch); });
+  })
+                    : db_.read([&](store::ReadTx& tx) {
+                        return read(tx, [&](int64_t from) { return store::events::after(tx, from, kFanOutBatch); });
+                      });
   if (r.events.empty()) return 0;
   std::vector<store::OutboundDelivery> batch;
   for (const auto& e : r.events) {
@@ -159,14 +179,16 @@ size_t Dispatcher::fan_out() {
       batch.push_back(std::move(d));
     }
   }
-  db_.write([&](store::WriteTx& tx) {
+  bool mine = db_.write([&](store::WriteTx& tx) {
+    // Another node sharing the database fanned these events out first.
+    if (!store::outbound_deliveries::advance_cursor(tx, r.from, r.events.back().seq)) return false;
     for (auto& d : batch) {
       d.created_at = tx.now();
       store::outbound_deliveries::enqueue(tx, d);
     }
-    store::outbound_deliveries::set_cursor(tx, r.events.back().seq);
+    return true;
   });
-  return r.events.size();
+  return mine ? r.events.size() : 0;
 }
 
 void Dispatcher::loop() {
@@ -305,8 +327,24 @@ void Dispatcher::record_attempts(store::WriteTx& tx, std::vector<Done>& batch) {
   }
 }
 
+bool Dispatcher::shared() const { return db_.backend() == store::db::Backend::postgres; }
+
+std::optional<int64_t> Dispatcher::stale_claims_before(int64_t now) const {
+  if (!shared()) return std::nullopt;  // one daemon: every claim left is from its last run
+  // An attempt ends within twice the timeout (one retry on a fresh connection); past that and a
+  // margin, the claiming node is gone.
+  return now - 2 * o_.timeout_ms - 60'000;
+}
+
 void Dispatcher::prune_if_due() {
   const int64_t now = util::now_ms();
+  if (shared() && now >= next_stale_check_) {
+    next_stale_check_ = now + 30'000;
+    int n = db_.write([&](store::WriteTx& tx) {
+      return store::outbound_deliveries::release_claims(tx, stale_claims_before(tx.now()));
+    });
+    if (n > 0) util::log().warn("webhooks: {} deliveries claimed by a stopped node are due again", n);
+  }
   if (now < next_prune_) return;
   next_prune_ = now + kPrunePeriodMs;
   int n = db_.write([&](store::WriteTx& tx) {

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -86,7 +87,12 @@ class Dispatcher {
   void commit_and_claim(bool claim);
   void record_attempts(store::WriteTx& tx, std::vector<Done>& batch);
   std::vector<Job> claim_in(store::WriteTx& tx, int capacity, std::map<std::string, int>& taken);
+  /// Deletes what is past retention; on a shared database also frees claims a stopped node left.
   void prune_if_due();
+  /// True on PostgreSQL, where other nodes claim deliveries from the same table.
+  bool shared() const;
+  /// Claims older than this (UTC ms) were left by a stopped node; unset: a single daemon.
+  std::optional<int64_t> stale_claims_before(int64_t now) const;
 
   store::Database& db_;
   DispatcherOptions o_;
@@ -98,6 +104,7 @@ class Dispatcher {
   std::map<std::string, int> in_flight_;  ///< per endpoint, claimed and not yet committed
   int busy_ = 0;                          ///< claimed, not yet committed
   int64_t next_prune_ = 0;
+  int64_t next_stale_check_ = 0;
   std::thread loop_thread_;
   std::vector<std::thread> senders_;
 };

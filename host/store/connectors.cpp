@@ -102,4 +102,11 @@ std::vector<ConnectorRecord> all(Tx& tx) {
   return out;
 }
 
+std::map<std::string, int64_t> versions(Tx& tx) {
+  db::Statement& s = tx.prepare("SELECT id, updated_at FROM connectors");
+  std::map<std::string, int64_t> out;
+  while (s.step()) out.emplace(sql::col_str(s, 0), s.get_int64(1));
+  return out;
+}
+
 }  // namespace cx::store::connectors

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,9 @@ bool remove(WriteTx& tx, std::string_view id);
 Page<ConnectorRecord> list(Tx& tx, const PageQuery& q);
 /// Every connector, oldest first (daemon start: load the plugins).
 std::vector<ConnectorRecord> all(Tx& tx);
+/// Every connector's id → updated_at (UTC ms), without opening any config: what a node compares
+/// with the connectors it runs to notice installs, changes and removals made by other nodes.
+std::map<std::string, int64_t> versions(Tx& tx);
 }  // namespace connectors
 
 }  // namespace cx::store

@@ -3,8 +3,26 @@
 #include "host/store/sql.hpp"
 
 namespace cx::store::events {
+namespace {
+// PostgreSQL hands out seq numbers before commit, so with several writers (nodes) seq 11 may commit
+// while seq 10 is still in flight: a reader that moved a cursor past 11 would skip 10 for good.
+// Appending transactions hold this advisory lock shared; after_settled() takes it exclusively, which
+// waits until every transaction that may hold an unseen seq has ended.
+constexpr const char* kAppendLock = "7461726576656e74";  // any constant shared by the nodes
+
+void lock(WriteTx& tx, bool exclusive) {
+  db::Statement& s = tx.prepare(std::string(exclusive ? "SELECT pg_advisory_xact_lock(" : "SELECT pg_advisory_xact_lock_shared(") +
+                                "x'" + kAppendLock + "'::bigint)");
+  while (s.step()) {
+  }
+}
+}  // namespace
 
 int64_t append(WriteTx& tx, std::string_view type, const boost::json::value& payload) {
+  if (tx.backend() == db::Backend::postgres && !tx.events_lock_held) {
+    lock(tx, false);
+    tx.events_lock_held = true;
+  }
   db::Statement& s = tx.prepare("INSERT INTO events (type, payload, created_at) VALUES (?, ?, ?) RETURNING seq");
   sql::bind_str(s, 1, type);
   s.bind(2, sql::json_text(payload));
@@ -15,6 +33,11 @@ int64_t append(WriteTx& tx, std::string_view type, const boost::json::value& pay
   // later write of the transaction then journals its pages too (ingest was 2x slower).
   s.reset();
   return seq;
+}
+
+std::vector<EventRecord> after_settled(WriteTx& tx, int64_t after_seq, int limit) {
+  if (tx.backend() == db::Backend::postgres) lock(tx, true);
+  return after(tx, after_seq, limit);
 }
 
 std::vector<EventRecord> after(Tx& tx, int64_t after_seq, int limit) {

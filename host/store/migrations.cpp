@@ -497,6 +497,16 @@ bool has_table(SQLite::Database& db, const char* name) {
 
 }  // namespace
 
+// The daemons serving this database and their heartbeats (several on PostgreSQL, one on SQLite).
+constexpr const char* kNodes = R"sql(
+CREATE TABLE nodes (
+  node_id TEXT PRIMARY KEY,
+  version TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL
+);
+)sql";
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all{
       {1, "keyring and data keys", kKeyring},
@@ -512,6 +522,7 @@ const std::vector<Migration>& migrations() {
       {13, "payment pools", kPools},
       {14, "reconciliation policies and reconciliations", kReconciliation},
       {15, "outbound webhooks", kOutboundWebhooks},
+      {16, "cluster nodes", kNodes},
   };
   return all;
 }

@@ -1,5 +1,7 @@
 #include "host/store/outbound_webhooks.hpp"
 
+#include <limits>
+
 #include "host/crypto/keyring.hpp"
 #include "host/store/errors.hpp"
 #include "host/store/sql.hpp"
@@ -147,6 +149,17 @@ void set_cursor(WriteTx& tx, int64_t seq) {
   s.exec();
 }
 
+bool advance_cursor(WriteTx& tx, int64_t from, int64_t to) {
+  db::Statement& u = tx.prepare("UPDATE outbound_cursor SET seq = ? WHERE id = 1 AND seq = ?");
+  u.bind(1, to);
+  u.bind(2, from);
+  if (u.exec() > 0) return true;
+  if (from != 0) return false;
+  db::Statement& i = tx.prepare("INSERT INTO outbound_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO NOTHING");
+  i.bind(1, to);
+  return i.exec() > 0;
+}
+
 bool enqueue(WriteTx& tx, const OutboundDelivery& d) {
   db::Statement& s = tx.prepare(
       "INSERT INTO outbound_deliveries (id, event_seq, idempotency_key, config_id, event_type, payload, status, "
@@ -218,12 +231,22 @@ void finish(WriteTx& tx, const OutboundAttempt& a, const std::string& status, st
   s.exec();
 }
 
-int release_claims(WriteTx& tx) {
+int release_claims(WriteTx& tx, std::optional<int64_t> claimed_before) {
   db::Statement& s = tx.prepare(
       "UPDATE outbound_deliveries SET status = 'pending', claimed_at = NULL, next_attempt_at = ? "
-      "WHERE status = 'delivering'");
+      "WHERE status = 'delivering' AND claimed_at < ?");
   s.bind(1, tx.now());
+  s.bind(2, claimed_before.value_or(std::numeric_limits<int64_t>::max()));
   return s.exec();
+}
+
+bool release_claim(WriteTx& tx, const std::string& id) {
+  db::Statement& s = tx.prepare(
+      "UPDATE outbound_deliveries SET status = 'pending', claimed_at = NULL, next_attempt_at = ? "
+      "WHERE status = 'delivering' AND id = ?");
+  s.bind(1, tx.now());
+  s.bind(2, id);
+  return s.exec() > 0;
 }
 
 std::optional<OutboundDelivery> get(Tx& tx, const std::string& id) {

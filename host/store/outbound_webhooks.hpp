@@ -83,6 +83,9 @@ namespace outbound_deliveries {
 /// Seq of the last outbox event fanned out (0 at first).
 int64_t cursor(Tx& tx);
 void set_cursor(WriteTx& tx, int64_t seq);
+/// Moves the cursor from `from` (what cursor() read) to `to`; false when it is no longer `from`
+/// (another node fanned these events out first: a compare-and-set).
+bool advance_cursor(WriteTx& tx, int64_t from, int64_t to);
 /// Inserts unless (event_seq, config_id) exists; true when inserted.
 bool enqueue(WriteTx& tx, const OutboundDelivery& d);
 /// Pending deliveries due at `now`, oldest due first.
@@ -93,8 +96,12 @@ bool claim(WriteTx& tx, const std::string& id, int64_t now);
 /// time for pending. A delivery cancelled meanwhile stays cancelled.
 void finish(WriteTx& tx, const OutboundAttempt& a, const std::string& status, std::optional<int64_t> next_attempt_at,
             std::optional<int64_t> status_code, const std::optional<std::string>& error);
-/// delivering → pending, due now: claims a crash left behind. Returns how many.
-int release_claims(WriteTx& tx);
+/// delivering → pending, due now: claims a crash left behind (claimed_before unset: every claim,
+/// for a single daemon at start or stop; set (UTC ms): only claims older than that, which a node
+/// sharing the database left behind when it stopped). Returns how many.
+int release_claims(WriteTx& tx, std::optional<int64_t> claimed_before = std::nullopt);
+/// delivering → pending, due now, for one delivery this node claimed and did not send.
+bool release_claim(WriteTx& tx, const std::string& id);
 std::optional<OutboundDelivery> get(Tx& tx, const std::string& id);
 /// Deliveries matching `f` without their payload, newest first; one more than f.limit tells "has more".
 std::vector<OutboundDelivery> list(Tx& tx, const DeliveryFilter& f);

@@ -87,6 +87,15 @@ void set_next_run(WriteTx& tx, std::string_view id, int64_t next_run_at) {
   must_change(s, id);
 }
 
+bool claim_run(WriteTx& tx, std::string_view id, int64_t seen, int64_t next_run_at) {
+  db::Statement& s =
+      tx.prepare("UPDATE schedules SET next_run_at = ? WHERE id = ? AND next_run_at = ? AND paused_at IS NULL");
+  s.bind(1, next_run_at);
+  sql::bind_str(s, 2, id);
+  s.bind(3, seen);
+  return s.exec() > 0;
+}
+
 void set_period(WriteTx& tx, std::string_view connector_id, int64_t period_ms) {
   db::Statement& s = tx.prepare("UPDATE schedules SET period_ms = ? WHERE connector_id = ?");
   s.bind(1, period_ms);

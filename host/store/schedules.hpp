@@ -47,6 +47,10 @@ Page<ScheduleRecord> list(Tx& tx, std::string_view connector_id, const PageQuery
 /// Unpaused schedules with next_run_at <= now, earliest first.
 std::vector<ScheduleRecord> due(Tx& tx, int64_t now, int limit);
 void set_next_run(WriteTx& tx, std::string_view id, int64_t next_run_at);
+/// Moves an unpaused schedule's next run from `seen` (what due() returned) to next_run_at (UTC ms);
+/// false when it no longer is `seen`: another node fired this run already (a compare-and-set, so
+/// each run fires once however many nodes share the database).
+bool claim_run(WriteTx& tx, std::string_view id, int64_t seen, int64_t next_run_at);
 /// Sets the period of every schedule of a connector (config PATCH of pollingPeriod).
 void set_period(WriteTx& tx, std::string_view connector_id, int64_t period_ms);
 void pause(WriteTx& tx, std::string_view id, const std::string& reason);

@@ -47,6 +47,7 @@
 #include "host/store/database.hpp"
 #include "host/store/deleted_connections.hpp"
 #include "host/store/events.hpp"
+#include "host/store/nodes.hpp"
 #include "host/store/fetch_batch.hpp"
 #include "host/store/fetch_states.hpp"
 #include "host/store/forwarded_users.hpp"

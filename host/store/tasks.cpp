@@ -3,6 +3,7 @@
 #include "host/store/sql.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 namespace cx::store::tasks {
@@ -39,6 +40,10 @@ void bind_held(db::Statement& s, int first, std::string_view id, std::string_vie
   sql::bind_str(s, first + 2, owner);
 }
 
+// Several nodes lease from one PostgreSQL table: a row another node is claiming is passed over,
+// not waited for (and not claimed twice). SQLite's write lock already serialises the claim.
+std::string skip_locked(Tx& tx) { return db::Dialect{tx.backend()}.skip_locked(); }
+
 }  // namespace
 
 bool enqueue(WriteTx& tx, const TaskRecord& t) {
@@ -61,8 +66,8 @@ std::vector<TaskRecord> lease_due(WriteTx& tx, std::string_view owner, int64_t n
       std::string("UPDATE tasks SET lease_owner = ?1, lease_expires_at = ?2 + ?3, attempts = attempts + 1, "
                   "updated_at = ?2 WHERE sort_id IN (SELECT sort_id FROM tasks WHERE status = 'PROCESSING' AND "
                   "next_run_at <= ?2 AND (lease_expires_at IS NULL OR lease_expires_at <= ?2) "
-                  "ORDER BY next_run_at, sort_id LIMIT ?4) RETURNING ") +
-      kColumns);
+                  "ORDER BY next_run_at, sort_id LIMIT ?4") +
+      skip_locked(tx) + ") RETURNING " + kColumns);
   sql::bind_str(s, 1, owner);
   s.bind(2, now);
   s.bind(3, lease_ms);
@@ -92,8 +97,8 @@ std::vector<TaskRecord> lease_due_of(WriteTx& tx, const std::optional<std::strin
       std::string("UPDATE tasks SET lease_owner = ?1, lease_expires_at = ?2 + ?3, attempts = attempts + 1, "
                   "updated_at = ?2 WHERE sort_id IN (SELECT sort_id FROM tasks WHERE status = 'PROCESSING' AND "
                   "next_run_at <= ?2 AND (lease_expires_at IS NULL OR lease_expires_at <= ?2) AND "
-                  "connector_id IS ?5 ORDER BY next_run_at, sort_id LIMIT ?4) RETURNING ") +
-      kColumns);
+                  "connector_id IS NOT DISTINCT FROM ?5 ORDER BY next_run_at, sort_id LIMIT ?4") +
+      skip_locked(tx) + ") RETURNING " + kColumns);
   sql::bind_str(s, 1, owner);
   s.bind(2, now);
   s.bind(3, lease_ms);
@@ -153,7 +158,7 @@ bool retry_at(WriteTx& tx, std::string_view id, std::string_view owner, int64_t 
 
 bool release(WriteTx& tx, std::string_view id, std::string_view owner, std::optional<int64_t> next_run_at) {
   db::Statement& s = tx.prepare(
-      std::string("UPDATE tasks SET attempts = MAX(attempts - 1, 0), next_run_at = ?, lease_owner = NULL, "
+      std::string("UPDATE tasks SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, next_run_at = ?, lease_owner = NULL, "
                   "lease_expires_at = NULL, updated_at = ?") +
       kHeld);
   s.bind(1, next_run_at.value_or(tx.now()));
@@ -163,26 +168,42 @@ bool release(WriteTx& tx, std::string_view id, std::string_view owner, std::opti
 }
 
 std::pair<int, int> recover_interrupted(WriteTx& tx, int max_attempts,
-                                        const std::function<int64_t(int attempts)>& backoff_ms) {
+                                        const std::function<int64_t(int attempts)>& backoff_ms,
+                                        std::optional<int64_t> expired_by) {
+  // Rows are re-checked by each UPDATE below: on a shared database another node may lease an
+  // expired task between this SELECT and the update, and its new lease must stand.
+  constexpr const char* kInterrupted =
+      " WHERE id = ?1 AND status = 'PROCESSING' AND lease_owner IS NOT NULL AND lease_expires_at <= ?2";
+  const int64_t now = tx.now();
+  const int64_t cutoff = expired_by.value_or(std::numeric_limits<int64_t>::max());
   std::vector<std::pair<std::string, int>> held;
   {
-    db::Statement& s =
-        tx.prepare("SELECT id, attempts FROM tasks WHERE status = 'PROCESSING' AND lease_owner IS NOT NULL");
+    db::Statement& s = tx.prepare(
+        "SELECT id, attempts FROM tasks WHERE status = 'PROCESSING' AND lease_owner IS NOT NULL AND "
+        "lease_expires_at <= ?");
+    s.bind(1, cutoff);
     while (s.step()) held.emplace_back(sql::col_str(s, 0), static_cast<int>(s.get_int64(1)));
   }
   int failed = 0, delayed = 0;
-  const int64_t now = tx.now();
   for (auto& [id, attempts] : held) {
-    std::string message = "interrupted: the daemon stopped while this task ran (attempt " + std::to_string(attempts) + ")";
+    std::string message = (expired_by ? "interrupted: the node running this task stopped (attempt "
+                                      : "interrupted: the daemon stopped while this task ran (attempt ") +
+                          std::to_string(attempts) + ")";
     boost::json::object error{{"message", message}, {"attempts", attempts}};
-    if (attempts >= max_attempts) {
-      error["message"] = message + "; gave up after " + std::to_string(attempts) + " attempts";
-      fail(tx, id, "", error);
-      ++failed;
-    } else {
-      retry_at(tx, id, "", now + backoff_ms(attempts), error);
-      ++delayed;
-    }
+    const bool give_up = attempts >= max_attempts;
+    if (give_up) error["message"] = message + "; gave up after " + std::to_string(attempts) + " attempts";
+    db::Statement& u = tx.prepare(
+        give_up ? std::string("UPDATE tasks SET status = 'FAILED', last_error = ?3, next_run_at = NULL, "
+                              "lease_owner = NULL, lease_expires_at = NULL, updated_at = ?4") + kInterrupted
+                : std::string("UPDATE tasks SET next_run_at = ?5, last_error = ?3, lease_owner = NULL, "
+                              "lease_expires_at = NULL, updated_at = ?4") + kInterrupted);
+    u.bind(1, id);
+    u.bind(2, cutoff);
+    u.bind(3, sql::json_text(error));
+    u.bind(4, now);
+    if (!give_up) u.bind(5, now + backoff_ms(attempts));
+    if (u.exec() == 0) continue;
+    ++(give_up ? failed : delayed);
   }
   return {failed, delayed};
 }

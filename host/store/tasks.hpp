@@ -76,12 +76,15 @@ bool retry_at(WriteTx& tx, std::string_view id, std::string_view owner, int64_t 
 /// quarantined, and the run ended early through no fault of the task.
 bool release(WriteTx& tx, std::string_view id, std::string_view owner,
              std::optional<int64_t> next_run_at = std::nullopt);
-/// At start, for the tasks whose lease a previous process still held (it stopped uncleanly while
-/// they ran, possibly because of them): each whose attempts reached max_attempts becomes FAILED;
-/// every other one stays held back until now + backoff(attempts) (UTC ms), so a task that crashes
-/// the daemon does not run again at once after each restart. Returns {failed, delayed}.
+/// For the tasks whose lease a stopped process still held (it stopped uncleanly while they ran,
+/// possibly because of them): each whose attempts reached max_attempts becomes FAILED; every other
+/// one stays held back until now + backoff(attempts) (UTC ms), so a task that crashes its daemon
+/// does not run again at once. expired_by unset (SQLite, at start: the data directory's lock says
+/// no other process runs): every held lease. Set (a shared database, periodically): only leases
+/// that expired by then, whose node stopped renewing them. Returns {failed, delayed}.
 std::pair<int, int> recover_interrupted(WriteTx& tx, int max_attempts,
-                                        const std::function<int64_t(int attempts)>& backoff_ms);
+                                        const std::function<int64_t(int attempts)>& backoff_ms,
+                                        std::optional<int64_t> expired_by = std::nullopt);
 std::optional<TaskRecord> get(Tx& tx, std::string_view id);
 /// The earliest next_run_at among PROCESSING tasks (a worker's sleep bound), or nullopt.
 std::optional<int64_t> next_due_at(Tx& tx);

@@ -72,6 +72,9 @@ class WriteTx final : public Tx {
  public:
   WriteTx(Database& db, Connection& conn) : Tx(db, conn) {}
 
+  /// events.cpp: this transaction already holds the events append lock (PostgreSQL).
+  bool events_lock_held = false;
+
   /// The data key of `owner`, created (random, wrapped by the master key) when missing. A key
   /// created here becomes visible to other transactions only once this one commits.
   std::shared_ptr<const crypto::DataKey> data_key_for_write(const std::string& owner);

@@ -1,0 +1,31 @@
+#include "host/store/nodes.hpp"
+
+#include "host/store/sql.hpp"
+
+namespace cx::store::nodes {
+
+void heartbeat(WriteTx& tx, const NodeRecord& n) {
+  db::Statement& s = tx.prepare(
+      "INSERT INTO nodes (node_id, version, started_at, heartbeat_at) VALUES (?, ?, ?, ?) ON CONFLICT (node_id) DO "
+      "UPDATE SET version = excluded.version, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at");
+  s.bind(1, n.node_id);
+  s.bind(2, n.version);
+  s.bind(3, n.started_at);
+  s.bind(4, n.heartbeat_at);
+  s.exec();
+}
+
+std::vector<NodeRecord> list(Tx& tx) {
+  db::Statement& s = tx.prepare("SELECT node_id, version, started_at, heartbeat_at FROM nodes ORDER BY node_id");
+  std::vector<NodeRecord> out;
+  while (s.step()) out.push_back(NodeRecord{sql::col_str(s, 0), sql::col_str(s, 1), s.get_int64(2), s.get_int64(3)});
+  return out;
+}
+
+int remove_older_than(WriteTx& tx, int64_t cutoff) {
+  db::Statement& s = tx.prepare("DELETE FROM nodes WHERE heartbeat_at < ?");
+  s.bind(1, cutoff);
+  return s.exec();
+}
+
+}  // namespace cx::store::nodes

@@ -1,0 +1,31 @@
+// The daemons ("nodes") serving one database, each with its last heartbeat. On PostgreSQL several
+// nodes share the database (docs/postgres.md); on SQLite the one node writes its row too, so
+// /_info and /metrics read the same way on both. A node whose heartbeat is older than the
+// liveness window is gone; its task leases expire on their own and another node takes them over.
+#pragma once
+
+#include "host/store/tx.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cx::store {
+
+struct NodeRecord {
+  std::string node_id;     ///< --node-id (unique per process in a cluster)
+  std::string version;     ///< the node's connectivityd version
+  int64_t started_at = 0;  ///< UTC ms
+  int64_t heartbeat_at = 0;  ///< UTC ms, the node's last heartbeat
+};
+
+namespace nodes {
+/// Inserts the node's row, or moves its heartbeat to n.heartbeat_at (version and start updated).
+void heartbeat(WriteTx& tx, const NodeRecord& n);
+/// Every node row, by node id.
+std::vector<NodeRecord> list(Tx& tx);
+/// Deletes rows whose heartbeat is older than cutoff (UTC ms); returns how many.
+int remove_older_than(WriteTx& tx, int64_t cutoff);
+}  // namespace nodes
+
+}  // namespace cx::store
