@@ -83,7 +83,32 @@ std::string numbered_placeholders(std::string_view sql, const std::function<std:
   return out;
 }
 
+namespace {
+// PostgreSQL: nodes starting together migrate one after the other (a session advisory lock keyed
+// by the version table); DDL in READ COMMITTED transactions would otherwise collide. SQLite's
+// write lock already serialises them.
+struct MigrationLock {
+  Connection& conn;
+  std::string key;
+  MigrationLock(Connection& c, std::string table) : conn(c), key(std::move(table)) { run("pg_advisory_lock"); }
+  ~MigrationLock() {
+    try {
+      run("pg_advisory_unlock");
+    } catch (...) {
+    }
+  }
+  void run(const char* fn) {
+    if (conn.backend() != Backend::postgres) return;
+    auto s = conn.prepare(std::string("SELECT ") + fn + "(hashtext(?))");
+    s->bind(1, std::string_view(key));
+    while (s->step()) {
+    }
+  }
+};
+}  // namespace
+
 int migrate(Connection& conn, const std::string& version_table, const std::vector<Migration>& migrations) {
+  MigrationLock lock(conn, version_table);
   conn.exec_script("CREATE TABLE IF NOT EXISTS " + version_table + " (version INTEGER NOT NULL)");
   conn.begin(true);
   int current = 0;
