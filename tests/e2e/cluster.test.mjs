@@ -208,6 +208,12 @@ test('three nodes on one PostgreSQL database: Powens through different nodes, a 
       assert.equal(Number(sql("SELECT count(*) FROM accounts WHERE type = 'EXTERNAL'")), want.externalAccounts.length, 'external account rows');
       const stored = await storedOf(s1.api, psuID);
       t.diagnostic(`stored = truth: ${stored.accounts.length} accounts, ${stored.balances.length} balances, ${stored.external.length} counterparties, ${stored.payments.length} payments`);
+      const ran = [];
+      for (const n of survivors) {
+        const m = (await getJSON(n, '/metrics')).match(/^cx_tasks\{state="succeeded"\} (\d+)$/m);
+        ran.push(`${n.id} ${m ? m[1] : '?'}`);
+      }
+      t.diagnostic(`tasks succeeded on the survivors: ${ran.join(', ')}`);
       // Every task the dead node held was taken over and finished elsewhere.
       for (const id of heldAtKill) {
         const row = sql(`SELECT status || '|' || coalesce(lease_owner, '') FROM tasks WHERE id = '${id.replace(/'/g, "''")}'`);
