@@ -208,12 +208,18 @@ test('three nodes on one PostgreSQL database: Powens through different nodes, a 
       assert.equal(Number(sql("SELECT count(*) FROM accounts WHERE type = 'EXTERNAL'")), want.externalAccounts.length, 'external account rows');
       const stored = await storedOf(s1.api, psuID);
       t.diagnostic(`stored = truth: ${stored.accounts.length} accounts, ${stored.balances.length} balances, ${stored.external.length} counterparties, ${stored.payments.length} payments`);
+      // The load balancer spread the provider's webhooks: each survivor accepted some of them.
       const ran = [];
       for (const n of survivors) {
-        const m = (await getJSON(n, '/metrics')).match(/^cx_tasks\{state="succeeded"\} (\d+)$/m);
-        ran.push(`${n.id} ${m ? m[1] : '?'}`);
+        const metrics = await getJSON(n, '/metrics');
+        const m = metrics.match(/^cx_tasks\{state="succeeded"\} (\d+)$/m);
+        let hooks = 0;
+        for (const x of metrics.matchAll(/^cx_http_requests_total\{route="[^"]*\/connectors\/webhooks\/[^"]*",method="POST",status="2\d\d"\} (\d+)$/gm))
+          hooks += Number(x[1]);
+        ran.push(`${n.id}: ${m ? m[1] : '?'} tasks succeeded, ${hooks} webhooks accepted`);
+        assert.ok(hooks > 0, `${n.id} accepted no webhook: ${ran.at(-1)}`);
       }
-      t.diagnostic(`tasks succeeded on the survivors: ${ran.join(', ')}`);
+      t.diagnostic(ran.join('; '));
       // Every task the dead node held is taken over and finished elsewhere (a task the data did not
       // wait for, e.g. a polling fetch, may still be in its backoff: waited for, bounded).
       const quoted = heldAtKill.map((id) => `'${id.replace(/'/g, "''")}'`).join(',');
