@@ -2,11 +2,11 @@
 //  (a) ingest: N payments, each a payment row and an adjustment row upserted one statement at a
 //      time (the repositories' pattern) with a 300-byte sealed-size blob each, one transaction
 //      per delivery of 1 000 payments; the same code on SQLite and on PostgreSQL, side by side.
-//  (b) tasks: N cluster tasks claimed (lease_due, batches of 10) and completed by one node, then
-//      by two nodes (two threads, one connection each) on PostgreSQL.
+//  (b) tasks: N tasks of the store's queue leased (batches of 10, FOR UPDATE SKIP LOCKED) and
+//      completed by one node, then by two nodes (two store::Database, one thread each) on PostgreSQL.
 // Prints `name value unit` lines and the ratios.
-#include "host/store/cluster/cluster.hpp"
 #include "host/store/db/driver.hpp"
+#include "host/store/store.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -73,31 +73,41 @@ double ingest(db::Connection& c, int rows) {
   return rows / seconds_since(t0);
 }
 
-double tasks(const db::DatabaseUrl& url, int n, int nodes) {
+/// The store's task queue (store::tasks, what the engine's workers lease) on a shared database:
+/// n tasks leased in batches of 10 and completed one transaction each, by `nodes` nodes (each a
+/// store::Database of its own, one writer connection, on a thread).
+double task_queue(const db::DatabaseUrl& url, int n, int nodes) {
+  static const auto master = cx::crypto::MasterKey::generate();
+  auto open = [&] {
+    DatabaseOptions o;
+    o.url = url;
+    o.readers = 1;
+    return std::make_unique<Database>(std::move(o), master);
+  };
   {
-    auto c = db::connect(url);
-    cluster::migrate(*c);
-    c->exec_script("DELETE FROM cluster_tasks");
-    db::transact(*c, true, [&](db::Connection& tx) {
-      auto s = tx.prepare("INSERT INTO cluster_tasks (id, type, payload, status, next_run_at) "
-                          "VALUES (?, 'sync', '{}', 'PROCESSING', 0)");
+    auto db = open();
+    db->write([&](WriteTx& tx) {
+      tx.exec("DELETE FROM tasks");
       for (int i = 0; i < n; ++i) {
-        s->reset();
-        s->bind(1, "t" + std::to_string(i));
-        s->exec();
+        TaskRecord t;
+        t.id = "t" + std::to_string(i);
+        t.type = "FETCH";
+        tasks::enqueue(tx, t);
       }
     });
   }
+  std::vector<std::unique_ptr<Database>> dbs;
+  for (int k = 0; k < nodes; ++k) dbs.push_back(open());
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> ts;
   for (int k = 0; k < nodes; ++k)
     ts.emplace_back([&, k] {
-      auto c = db::connect(url);
+      Database& db = *dbs[k];
       std::string node = "node-" + std::to_string(k);
       for (int round = 0; round < n; ++round) {
-        auto batch = cluster::lease_due(*c, node, 1, 600'000, 10);
+        auto batch = db.write([&](WriteTx& tx) { return tasks::lease_due(tx, node, tx.now(), 600'000, 10); });
         if (batch.empty()) break;
-        for (auto& t : batch) cluster::complete(*c, t.id, node);
+        for (auto& t : batch) db.write([&](WriteTx& tx) { tasks::complete(tx, t.id, node); });
       }
     });
   for (auto& t : ts) t.join();
@@ -130,9 +140,9 @@ int main(int argc, char** argv) {
   std::printf("pg_ingest_postgres_rows_per_s %.0f rows/s\n", p);
   std::printf("ratio postgres/sqlite ingest (%d payments) %.2f\n", rows, p / s);
   std::fflush(stdout);
-  double one = tasks(pg, ntasks, 1);
+  double one = task_queue(pg, ntasks, 1);
   std::printf("pg_tasks_one_node %.0f tasks/s\n", one);
-  double two = tasks(pg, ntasks, 2);
+  double two = task_queue(pg, ntasks, 2);
   std::printf("pg_tasks_two_nodes %.0f tasks/s\n", two);
   std::printf("ratio two nodes/one node (%d tasks) %.2f\n", ntasks, two / one);
   return 0;
