@@ -194,6 +194,7 @@ test('three nodes on one PostgreSQL database: Powens through different nodes, a 
       const storedAtKill = Number(sql('SELECT count(*) FROM payments'));
       t.diagnostic(`killed ${victim.id} holding ${pick.leases} lease(s); ${heldAtKill.length} task(s) still leased to it; ${storedAtKill} of ${wanted} payments stored`);
       assert.ok(storedAtKill < wanted, `the kill was meant to land mid-sync: ${storedAtKill} of ${wanted} payments stored`);
+      assert.ok(heldAtKill.length > 0, `the kill was meant to leave tasks leased to ${victim.id} for the others to take over`);
     });
 
     await step('the survivors finish: accounts, balances, counterparties and payments equal the truth, each once', async () => {
@@ -223,15 +224,13 @@ test('three nodes on one PostgreSQL database: Powens through different nodes, a 
       // Every task the dead node held is taken over and finished elsewhere (a task the data did not
       // wait for, e.g. a polling fetch, may still be in its backoff: waited for, bounded).
       const quoted = heldAtKill.map((id) => `'${id.replace(/'/g, "''")}'`).join(',');
-      if (heldAtKill.length) {
-        const ended = await eventually(() => {
-          const rows = sql(`SELECT type || '|' || status || '|' || coalesce(lease_owner, '') FROM tasks WHERE id IN (${quoted})`)
-            .split('\n').filter(Boolean);
-          return rows.length === heldAtKill.length && rows.every((r) => !r.split('|')[1].startsWith('PROCESSING')) ? rows : null;
-        }, { timeoutMs: 60000, intervalMs: 250, what: `the tasks ${victim.id} held to end` });
-        t.diagnostic(`tasks ${victim.id} held at its death, now: ${ended.join(', ')}`);
-        for (const r of ended) assert.equal(r.split('|')[1], 'SUCCEEDED', `a task held by ${victim.id} ended as ${r}`);
-      }
+      const ended = await eventually(() => {
+        const rows = sql(`SELECT type || '|' || status || '|' || coalesce(lease_owner, '') FROM tasks WHERE id IN (${quoted})`)
+          .split('\n').filter(Boolean);
+        return rows.length === heldAtKill.length && rows.every((r) => !r.split('|')[1].startsWith('PROCESSING')) ? rows : null;
+      }, { timeoutMs: 60000, intervalMs: 250, what: `the tasks ${victim.id} held to end` });
+      t.diagnostic(`tasks ${victim.id} held at its death, now: ${ended.join(', ')}`);
+      for (const r of ended) assert.equal(r.split('|')[1], 'SUCCEEDED', `a task held by ${victim.id} ended as ${r}`);
       const stuck = sql(`SELECT count(*) FROM tasks WHERE status = 'PROCESSING' AND lease_owner LIKE '${victim.id}/%'`);
       assert.equal(stuck, '0', `tasks still leased to the dead ${victim.id}`);
     });
