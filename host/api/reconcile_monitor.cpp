@@ -1,7 +1,9 @@
 #include "host/api/reconcile_monitor.hpp"
 
 #include "host/api/reconcile_service.hpp"
+#include "host/store/nodes.hpp"
 #include "host/store/reconciliations.hpp"
+#include "host/util/encoding.hpp"
 #include "host/util/log.hpp"
 
 #include <algorithm>
@@ -11,7 +13,7 @@ namespace cx::api {
 ReconcileMonitor::ReconcileMonitor(store::Database& db, recon::LedgerSide ledger, int64_t safety_margin_ms,
                                    int64_t tick_ms)
     : db_(db), ledger_(std::move(ledger)), margin_ms_(std::max<int64_t>(safety_margin_ms, 0)),
-      tick_ms_(std::max<int64_t>(tick_ms, 10)) {}
+      tick_ms_(std::max<int64_t>(tick_ms, 10)), holder_("reconcile-monitor/" + util::uuid_v4()) {}
 
 ReconcileMonitor::~ReconcileMonitor() { stop(); }
 
@@ -52,6 +54,11 @@ int ReconcileMonitor::run_due() {
     if (auto it = last_attempt_.find(p.id); it != last_attempt_.end()) last = std::max(last.value_or(0), it->second);
     if (last && now - *last < *p.interval_ms) continue;
     last_attempt_[p.id] = now;
+    // Nodes sharing the database: the one that takes the period's claim reconciles.
+    if (!db_.write([&](store::WriteTx& tx) {
+          return store::claims::take(tx, "reconcile/" + p.id, holder_, now, now + *p.interval_ms);
+        }))
+      continue;
     const int64_t at = now - margin_ms_;
     try {
       auto rec = reconcile_policy(db_, ledger_, p, at, at);

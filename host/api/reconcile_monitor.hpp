@@ -37,6 +37,7 @@ class ReconcileMonitor {
   int64_t margin_ms_;
   int64_t tick_ms_;
   std::map<std::string, int64_t> last_attempt_;  ///< policy → UTC ms (failures too)
+  const std::string holder_;                      ///< this monitor's name on the claims it takes
   std::mutex m_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -497,13 +497,19 @@ bool has_table(SQLite::Database& db, const char* name) {
 
 }  // namespace
 
-// The daemons serving this database and their heartbeats (several on PostgreSQL, one on SQLite).
+// The daemons serving this database and their heartbeats (several on PostgreSQL, one on SQLite),
+// and named claims: periodic work one node at a time does (nodes.hpp).
 constexpr const char* kNodes = R"sql(
 CREATE TABLE nodes (
   node_id TEXT PRIMARY KEY,
   version TEXT NOT NULL,
   started_at INTEGER NOT NULL,
   heartbeat_at INTEGER NOT NULL
+);
+CREATE TABLE claims (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  until INTEGER NOT NULL
 );
 )sql";
 
@@ -522,7 +528,7 @@ const std::vector<Migration>& migrations() {
       {13, "payment pools", kPools},
       {14, "reconciliation policies and reconciliations", kReconciliation},
       {15, "outbound webhooks", kOutboundWebhooks},
-      {16, "cluster nodes", kNodes},
+      {16, "cluster nodes and claims", kNodes},
   };
   return all;
 }

@@ -29,3 +29,18 @@ int remove_older_than(WriteTx& tx, int64_t cutoff) {
 }
 
 }  // namespace cx::store::nodes
+
+namespace cx::store::claims {
+
+bool take(WriteTx& tx, std::string_view name, std::string_view holder, int64_t now, int64_t until) {
+  db::Statement& s = tx.prepare(
+      "INSERT INTO claims (name, holder, until) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE SET "
+      "holder = excluded.holder, until = excluded.until WHERE claims.until <= ?4");
+  sql::bind_str(s, 1, name);
+  sql::bind_str(s, 2, holder);
+  s.bind(3, until);
+  s.bind(4, now);
+  return s.exec() > 0;
+}
+
+}  // namespace cx::store::claims

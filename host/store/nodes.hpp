@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cx::store {
@@ -27,5 +28,13 @@ std::vector<NodeRecord> list(Tx& tx);
 /// Deletes rows whose heartbeat is older than cutoff (UTC ms); returns how many.
 int remove_older_than(WriteTx& tx, int64_t cutoff);
 }  // namespace nodes
+
+namespace claims {
+/// Takes the named claim for `holder` until `until` (UTC ms) when it is free (never taken, or its
+/// last holder's time ran out by now); false when another holder's claim still runs. One atomic
+/// statement, so of several nodes racing for the same name one wins: periodic work that must run
+/// once per period cluster-wide (a policy's scheduled reconciliation) takes a claim first.
+bool take(WriteTx& tx, std::string_view name, std::string_view holder, int64_t now, int64_t until);
+}  // namespace claims
 
 }  // namespace cx::store

@@ -172,7 +172,31 @@ void node_rows(Backend b) {
   CHECK(c[1].read([](ReadTx& tx) { return nodes::list(tx); }).size() == 1);
 }
 
+void claims_once_per_period(Backend b) {
+  INFO(backend_name(b));
+  Cluster c(b, "cx_cluster_claims", 3);
+  std::atomic<int> won{0};
+  std::vector<std::thread> threads;
+  for (int n = 0; n < 3; ++n)
+    threads.emplace_back([&, n] {
+      if (c[n].write([&](WriteTx& tx) { return claims::take(tx, "reconcile/p1", "node-" + std::to_string(n), 1000, 61'000); }))
+        ++won;
+    });
+  for (auto& t : threads) t.join();
+  CHECK(won == 1);
+  CHECK_FALSE(c[0].write([](WriteTx& tx) { return claims::take(tx, "reconcile/p1", "x", 60'999, 120'000); }));
+  CHECK(c[1].write([](WriteTx& tx) { return claims::take(tx, "reconcile/p2", "x", 1000, 61'000); }));  // another name
+  CHECK(c[2].write([](WriteTx& tx) { return claims::take(tx, "reconcile/p1", "y", 61'000, 121'000); }));  // period over
+}
+
 }  // namespace
+
+TEST_CASE("a named claim is held by one of several racing nodes until it runs out: postgres", "[cluster][pg]") {
+  claims_once_per_period(Backend::postgres);
+}
+TEST_CASE("a named claim is held by one of several racing nodes until it runs out: sqlite", "[cluster]") {
+  claims_once_per_period(Backend::sqlite);
+}
 
 TEST_CASE("three nodes racing lease every task once: postgres", "[cluster][pg]") { racing_leases(Backend::postgres); }
 TEST_CASE("three nodes racing lease every task once: sqlite", "[cluster]") { racing_leases(Backend::sqlite); }
