@@ -47,10 +47,10 @@ void upsert(WriteTx& tx, const ConnectionRecord& c) {
       std::string("INSERT INTO connections (") + kColumns +
       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (psu_id, connector_id, connection_id) DO UPDATE SET "
       "status = excluded.status, error = excluded.error, metadata = excluded.metadata, "
-      "access_token = COALESCE(excluded.access_token, access_token), "
-      "access_token_expires_at = CASE WHEN excluded.access_token IS NULL THEN access_token_expires_at "
+      "access_token = COALESCE(excluded.access_token, connections.access_token), "
+      "access_token_expires_at = CASE WHEN excluded.access_token IS NULL THEN connections.access_token_expires_at "
       "ELSE excluded.access_token_expires_at END, "
-      "updated_at = excluded.updated_at, data_updated_at = COALESCE(excluded.data_updated_at, data_updated_at)");
+      "updated_at = excluded.updated_at, data_updated_at = COALESCE(excluded.data_updated_at, connections.data_updated_at)");
   s.bind(1, c.psu_id);
   s.bind(2, c.connector_id);
   s.bind(3, c.connection_id);

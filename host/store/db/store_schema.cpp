@@ -45,7 +45,12 @@ std::vector<Migration> store_migrations() {
   // The PostgreSQL texts must outlive the returned vector's users: keep them for the process.
   static const std::vector<std::string> pg = [] {
     std::vector<std::string> v;
-    for (const auto& m : store::migrations()) v.push_back(postgres_sql(m.sql));
+    for (const auto& m : store::migrations()) {
+      v.push_back(postgres_sql(m.sql));
+      // SQLite keeps the sealed BLOB in the TEXT column psus.locale (no type check); PostgreSQL
+      // would store bytea's hex text form there, which then does not open.
+      if (m.version == 9) v.back() += "\nALTER TABLE psus ALTER COLUMN locale TYPE BYTEA USING convert_to(locale, 'UTF8');\n";
+    }
     return v;
   }();
   std::vector<Migration> out;
