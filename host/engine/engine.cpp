@@ -22,7 +22,9 @@ Engine::Engine(store::Database& db, plugin::Registry& registry, EngineOptions op
   runtime_.set_shared(shared_database());
   workers_ = std::make_unique<WorkerPool>(db_, wo, [this](const store::TaskRecord& t) { return run_task(t); });
   workers_->set_connector_labels([this](const std::string& id) { return connector_label(*this, id); });
-  node_ = std::make_unique<Node>(db_, options_.node, [this] {
+  NodeOptions node = options_.node;
+  node.sole = !shared_database();
+  node_ = std::make_unique<Node>(db_, node, [this] {
     if (shared_database()) cluster_chores();
   });
 }

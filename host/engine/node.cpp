@@ -20,6 +20,7 @@ Node::~Node() { stop(); }
 
 void Node::start() {
   started_at_ = db_.now();
+  if (options_.sole) db_.write([&](store::WriteTx& tx) { store::nodes::remove_others(tx, options_.id); });
   beat();
   {
     std::lock_guard lock(mu_);

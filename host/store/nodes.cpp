@@ -28,6 +28,12 @@ int remove_older_than(WriteTx& tx, int64_t cutoff) {
   return s.exec();
 }
 
+void remove_others(WriteTx& tx, std::string_view node_id) {
+  db::Statement& s = tx.prepare("DELETE FROM nodes WHERE node_id <> ?");
+  sql::bind_str(s, 1, node_id);
+  s.exec();
+}
+
 }  // namespace cx::store::nodes
 
 namespace cx::store::claims {

@@ -27,6 +27,8 @@ void heartbeat(WriteTx& tx, const NodeRecord& n);
 std::vector<NodeRecord> list(Tx& tx);
 /// Deletes rows whose heartbeat is older than cutoff (UTC ms); returns how many.
 int remove_older_than(WriteTx& tx, int64_t cutoff);
+/// Deletes every row but node_id's (a single-node database forgetting its earlier runs).
+void remove_others(WriteTx& tx, std::string_view node_id);
 }  // namespace nodes
 
 namespace claims {

@@ -170,6 +170,11 @@ void node_rows(Backend b) {
   CHECK(all[1].heartbeat_at == 900);
   CHECK(c[0].write([](WriteTx& tx) { return nodes::remove_older_than(tx, 500); }) == 1);
   CHECK(c[1].read([](ReadTx& tx) { return nodes::list(tx); }).size() == 1);
+  c[0].write([](WriteTx& tx) { nodes::heartbeat(tx, NodeRecord{"c", "1.1", 950, 950}); });
+  c[0].write([](WriteTx& tx) { nodes::remove_others(tx, "c"); });
+  auto left = c[1].read([](ReadTx& tx) { return nodes::list(tx); });
+  REQUIRE(left.size() == 1);
+  CHECK(left[0].node_id == "c");
 }
 
 void claims_once_per_period(Backend b) {
