@@ -100,7 +100,8 @@ class Connection {
   /// Runs one or more statements without parameters (DDL, migrations).
   virtual void exec_script(const std::string& sql) = 0;
   /// Starts a transaction. SQLite: write → BEGIN IMMEDIATE (the single writer), read → BEGIN.
-  /// PostgreSQL: READ COMMITTED; row locks (Dialect::skip_locked) do the claiming.
+  /// PostgreSQL: write → READ COMMITTED (row locks and compare-and-set updates do the claiming,
+  /// Dialect::skip_locked); read → REPEATABLE READ, READ ONLY (one snapshot, as on SQLite).
   virtual void begin(bool write) = 0;
   virtual void commit() = 0;
   /// Rolls back the open transaction, if any; never throws.

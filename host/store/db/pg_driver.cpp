@@ -119,9 +119,19 @@ class PgConnection final : public Connection {
       rethrow_pg(e, sql);
     }
   }
-  void begin(bool) override {
+  void begin(bool write) override {
     if (tx_) throw DriverError("postgres: transaction already open");
     tx_ = std::make_unique<pqxx::work>(c_);
+    // A read sees one snapshot throughout, as a SQLite read transaction does (a page and its
+    // "has more" agree); writes stay READ COMMITTED, their claims re-checked by row locks.
+    if (!write) {
+      try {
+        tx_->exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      } catch (const std::exception& e) {
+        tx_.reset();
+        rethrow_pg(e, "SET TRANSACTION");
+      }
+    }
   }
   void commit() override {
     if (!tx_) throw DriverError("postgres: commit without a transaction");

@@ -157,6 +157,37 @@ void fan_out_cursor_once(Backend b) {
   CHECK(c[0].read([](ReadTx& tx) { return outbound_deliveries::cursor(tx); }) == 9);
 }
 
+void stale_claims_released(Backend b) {
+  INFO(backend_name(b));
+  Cluster c(b, "cx_cluster_claims_out", 2);
+  c[0].write([](WriteTx& tx) {
+    outbound_configs::insert(tx, OutboundConfig{"cfg", "https://example.com/hook", "secret", {"payments.saved_payment"}});
+    for (int i = 1; i <= 2; ++i) {
+      OutboundDelivery d;
+      d.id = "d" + std::to_string(i);
+      d.event_seq = i;  // one delivery per event and config
+      d.config_id = "cfg";
+      d.event_type = "payments.saved_payment";
+      d.payload = "{}";
+      d.created_at = tx.now();
+      outbound_deliveries::enqueue(tx, d);
+    }
+  });
+  CHECK(c[0].write([](WriteTx& tx) { return outbound_deliveries::claim(tx, "d1", tx.now()); }));
+  *c.clock += 60'000;
+  CHECK(c[1].write([](WriteTx& tx) { return outbound_deliveries::claim(tx, "d2", tx.now()); }));
+  CHECK_FALSE(c[0].write([](WriteTx& tx) { return outbound_deliveries::claim(tx, "d2", tx.now()); }));  // once
+  // Claims older than 30 s: d1's node is gone; d2 is being sent by a live node and stays its.
+  CHECK(c[1].write([](WriteTx& tx) { return outbound_deliveries::release_claims(tx, tx.now() - 30'000); }) == 1);
+  auto d1 = c[0].read([](ReadTx& tx) { return outbound_deliveries::get(tx, "d1"); });
+  auto d2 = c[0].read([](ReadTx& tx) { return outbound_deliveries::get(tx, "d2"); });
+  REQUIRE(d1);
+  REQUIRE(d2);
+  CHECK(d1->status == "pending");
+  CHECK(d2->status == "delivering");
+  CHECK(c[1].write([](WriteTx& tx) { return outbound_deliveries::release_claim(tx, "d2"); }));
+}
+
 void node_rows(Backend b) {
   INFO(backend_name(b));
   Cluster c(b, "cx_cluster_nodes", 2);
@@ -220,6 +251,12 @@ TEST_CASE("the webhook fan-out cursor moves once from each position: postgres", 
 }
 TEST_CASE("the webhook fan-out cursor moves once from each position: sqlite", "[cluster]") {
   fan_out_cursor_once(Backend::sqlite);
+}
+TEST_CASE("only stale webhook delivery claims are released: postgres", "[cluster][pg]") {
+  stale_claims_released(Backend::postgres);
+}
+TEST_CASE("only stale webhook delivery claims are released: sqlite", "[cluster]") {
+  stale_claims_released(Backend::sqlite);
 }
 TEST_CASE("node heartbeats: postgres", "[cluster][pg]") { node_rows(Backend::postgres); }
 TEST_CASE("node heartbeats: sqlite", "[cluster]") { node_rows(Backend::sqlite); }

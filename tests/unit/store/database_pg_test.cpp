@@ -125,3 +125,23 @@ TEST_CASE("on PostgreSQL a row naming a missing parent is an InvalidReference", 
   CHECK_THROWS_AS(db->write([](WriteTx& tx) { accounts::insert(tx, account("a1", "no-such-connector")); }),
                   InvalidReference);
 }
+
+TEST_CASE("on PostgreSQL a read transaction keeps one snapshot while others commit", "[pg]") {
+  PgDatabase pg("store_snapshot");
+  auto db = open_pg(pg.url);
+  db->write([](WriteTx& tx) { connectors::insert(tx, connector("c1")); });
+  auto seen = db->read([&](ReadTx& tx) {
+    auto count_now = [&] {
+      auto& s = tx.prepare("SELECT count(*) FROM connectors");
+      s.step();
+      return s.get_int64(0);
+    };
+    int64_t first = count_now();
+    db->write([](WriteTx& w) { connectors::insert(w, connector("c2")); });  // commits meanwhile
+    return std::pair{first, count_now()};
+  });
+  CHECK(seen.first == 1);
+  CHECK(seen.second == 1);  // READ COMMITTED would see 2
+  CHECK(count(*db, "connectors") == 2);
+  CHECK_THROWS(db->read([](ReadTx& tx) { tx.exec("DELETE FROM connectors"); }));  // reads are read-only
+}

@@ -45,7 +45,8 @@ TEST_CASE("an empty directory migrates to the latest schema, and reopening chang
   CHECK(again->read([](ReadTx& tx) { return connectors::get(tx, "c1"); })->config.at("apiKey") == "key-c1");
 }
 
-TEST_CASE("every connection runs in WAL with foreign keys and secure delete") {
+// [sqlite]: SQLite pragmas.
+TEST_CASE("every connection runs in WAL with foreign keys and secure delete", "[sqlite]") {
   TempDir dir;
   TestDb db(dir);
   for (bool writer : {true, false}) {
@@ -57,7 +58,8 @@ TEST_CASE("every connection runs in WAL with foreign keys and secure delete") {
   CHECK(pragma(*db, "query_only", false) == "1");
 }
 
-TEST_CASE("a database written by a newer binary is refused with a clear message") {
+// [sqlite]: writes a newer version into the SQLite file (PostgreSQL: database_pg_test).
+TEST_CASE("a database written by a newer binary is refused with a clear message", "[sqlite]") {
   TempDir dir;
   { TestDb db(dir); }
   {
@@ -73,7 +75,8 @@ TEST_CASE("a database written by a newer binary is refused with a clear message"
   }
 }
 
-TEST_CASE("a file that is not a database, or a truncated one, is reported with its path") {
+// [sqlite]: damages the SQLite file.
+TEST_CASE("a file that is not a database, or a truncated one, is reported with its path", "[sqlite]") {
   TempDir dir;
   SECTION("garbage") {
     std::ofstream(dir.db(), std::ios::binary) << std::string(4096, 'x');
@@ -98,7 +101,8 @@ TEST_CASE("a file that is not a database, or a truncated one, is reported with i
   }
 }
 
-TEST_CASE("the wrong master key is refused before anything is read") {
+// [sqlite]: the message names the SQLite file (PostgreSQL: database_pg_test).
+TEST_CASE("the wrong master key is refused before anything is read", "[sqlite]") {
   TempDir dir;
   { TestDb db(dir, 1); }
   try {

@@ -5,11 +5,16 @@
 #include "host/store/store.hpp"
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <random>
+#include <set>
+#include <stdexcept>
 #include <string>
 
 namespace cx::store::test {
@@ -41,13 +46,62 @@ inline crypto::MasterKey key(uint8_t seed) {
   return crypto::MasterKey::from_bytes(b, sizeof b);
 }
 
+/// The PostgreSQL server's base URL (database "connectivity") from the file CX_PG_URL_FILE names
+/// (ctest's fixture cx_pg writes it); throws when the fixture is missing: never a silent skip.
+inline std::string pg_base_url() {
+  const char* file = std::getenv("CX_PG_URL_FILE");
+  if (!file) throw std::runtime_error("CX_PG_URL_FILE is not set: run PostgreSQL tests through ctest (fixture cx_pg)");
+  std::ifstream in(file);
+  std::string url;
+  if (!(in >> url)) throw std::runtime_error(std::string("no PostgreSQL URL in ") + file + " (did the fixture start?)");
+  return url;
+}
+
+/// A database of its own on the test server (dropped and re-created), so tests never share rows.
+struct PgDatabase {
+  std::string url;
+  explicit PgDatabase(const std::string& name) {
+    std::string base = pg_base_url();
+    auto admin = db::connect(db::DatabaseUrl::parse(base));
+    admin->exec_script("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    admin->exec_script("CREATE DATABASE " + name);
+    url = base.substr(0, base.rfind('/') + 1) + name;
+  }
+};
+
+/// True when the store tests run on PostgreSQL: CX_STORE_BACKEND=postgres (ctest's
+/// unit_store_on_postgres); SQLite otherwise.
+inline bool on_postgres() {
+  const char* b = std::getenv("CX_STORE_BACKEND");
+  return b && std::string(b) == "postgres";
+}
+
+/// Points `o` at the test database of `dir`: DIR/connectivity.db, or on PostgreSQL a database
+/// named after the directory, created on first use (opening the same dir again reopens it, as a
+/// restart reopens the SQLite file).
+inline void place(DatabaseOptions& o, const TempDir& dir) {
+  if (!on_postgres()) {
+    o.path = dir.db();
+    return;
+  }
+  static std::mutex mu;
+  static std::map<std::string, std::string> made;  // database name → URL
+  std::string name = "t_" + dir.path.filename().string();
+  for (char& ch : name)
+    if (ch == '-') ch = '_';
+  std::lock_guard lock(mu);
+  auto it = made.find(name);
+  if (it == made.end()) it = made.emplace(name, PgDatabase(name).url).first;
+  o.url = db::DatabaseUrl::parse(it->second);
+}
+
 /// A database in `dir` whose clock is `*clock` (advance it to order rows).
 struct TestDb {
   std::shared_ptr<std::atomic<int64_t>> clock = std::make_shared<std::atomic<int64_t>>(1'700'000'000'000);
   std::unique_ptr<Database> db;
   explicit TestDb(const TempDir& dir, uint8_t key_seed = 1, int readers = 2) {
     DatabaseOptions o;
-    o.path = dir.db();
+    place(o, dir);
     o.readers = readers;
     auto c = clock;
     o.clock = [c] { return c->load(); };
@@ -62,7 +116,7 @@ struct SystemClockDb {
   std::unique_ptr<Database> db;
   explicit SystemClockDb(const TempDir& dir, uint8_t key_seed = 1) {
     DatabaseOptions o;
-    o.path = dir.db();
+    place(o, dir);
     o.readers = 2;
     db = std::make_unique<Database>(std::move(o), key(key_seed));
   }
