@@ -277,6 +277,12 @@ void WorkerPool::work_loop() {
     TaskOutcome o;
     try {
       o = handler_(t);
+    } catch (const store::Conflict& e) {
+      // Nodes sharing a database race to insert the same row (two deliveries naming one new
+      // account): the loser's transaction rolled back whole, and its next run finds the row.
+      o = TaskOutcome::retry(boost::json::object{{"message", e.what()}});
+    } catch (const store::Contention& e) {
+      o = TaskOutcome::retry(boost::json::object{{"message", e.what()}});
     } catch (const std::exception& e) {
       o = TaskOutcome::failed(boost::json::object{{"message", e.what()}});
     }

@@ -57,6 +57,8 @@ constexpr const char* kPgVersionTable = "schema_migrations";
     throw InvalidValue(e.what());
   } catch (const db::ConstraintError& e) {
     throw Conflict(e.what());
+  } catch (const db::ContentionError& e) {
+    throw Contention("database " + path + ": " + e.what());
   } catch (const db::DriverError& e) {
     throw StoreError("database " + path + ": " + e.what());
   } catch (const SQLite::Exception& e) {

@@ -34,6 +34,11 @@ struct InvalidValue : StoreError {
 struct SchemaTooNew : StoreError {
   using StoreError::StoreError;
 };
+/// A transaction of another node collided with this one (a deadlock or serialization failure on
+/// PostgreSQL) and was rolled back: nothing was written, and running it again should succeed.
+struct Contention : StoreError {
+  using StoreError::StoreError;
+};
 /// The file is not a SQLite database, is truncated, or is corrupt. The message names the path.
 struct CorruptDatabase : StoreError {
   using StoreError::StoreError;

@@ -90,6 +90,11 @@ struct CheckError : ConstraintError {
 struct DriverError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+/// The server rolled the transaction back because of a concurrent one (PostgreSQL deadlock or
+/// serialization failure, SQLSTATE class 40): running it again is expected to succeed.
+struct ContentionError : DriverError {
+  using DriverError::DriverError;
+};
 
 /// One connection. Not thread-safe: one connection, one thread at a time.
 class Connection {

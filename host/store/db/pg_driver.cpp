@@ -20,6 +20,8 @@ constexpr pqxx::oid kByteaOid = 17;
     throw CheckError(std::string("postgres: ") + e.what() + " in: " + sql);
   if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e))
     throw ConstraintError(std::string("postgres: ") + e.what() + " in: " + sql);
+  if (dynamic_cast<const pqxx::transaction_rollback*>(&e))
+    throw ContentionError(std::string("postgres: ") + e.what() + " in: " + sql);
   throw DriverError(std::string("postgres: ") + e.what() + " in: " + sql);
 }
 

@@ -164,3 +164,29 @@ TEST_CASE("a rate-limited task pauses every task of its connector, without spend
     if (r.connector == "b") CHECK(r.start - limited.end < 500);  // b was not paused
   CHECK(p.runs.size() == 5);
 }
+
+TEST_CASE("a task whose write collided with another node's runs again; another error fails it") {
+  Pool p;
+  const int64_t t0 = now_ms();
+  p.enqueue("raced", "a", t0 - 2);
+  p.enqueue("broken", "b", t0 - 1);
+  engine::WorkerOptions o;
+  o.workers = 2;
+  o.idle_poll_ms = 20;
+  engine::WorkerPool pool(*p.db, o, p.handler(0, [](const store::TaskRecord& t) -> engine::TaskOutcome {
+    if (t.id == "broken") throw std::runtime_error("a bug");
+    if (t.attempts == 1) throw store::Conflict("duplicate key value violates unique constraint \"accounts_id_key\"");
+    return engine::TaskOutcome::ok();
+  }));
+  pool.start();
+  p.wait_done(3);
+  pool.stop();
+  auto raced = p.db->read([](store::ReadTx& tx) { return store::tasks::get(tx, "raced"); });
+  auto broken = p.db->read([](store::ReadTx& tx) { return store::tasks::get(tx, "broken"); });
+  REQUIRE(raced);
+  REQUIRE(broken);
+  CHECK(raced->status == store::task_status::kSucceeded);
+  CHECK(raced->attempts == 2);
+  CHECK(broken->status == store::task_status::kFailed);
+  CHECK(broken->attempts == 1);
+}
