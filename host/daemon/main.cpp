@@ -71,9 +71,9 @@ cx::store::db::DatabaseUrl database_url(const Options& o) {
   }
 }
 
-std::unique_ptr<cx::store::Database> open_store(const Options& o) {
+std::unique_ptr<cx::store::Database> open_store(const Options& o, const cx::store::db::DatabaseUrl& url) {
   cx::store::DatabaseOptions db;
-  db.url = database_url(o);
+  db.url = url;
   // Every node of a cluster must hold the same master key: a key generated into one node's data
   // directory would seal data the other nodes cannot open.
   if (db.url->backend == cx::store::db::Backend::postgres && !o.master_key_file && !env("CONNECTIVITY_MASTER_KEY"))
@@ -84,7 +84,7 @@ std::unique_ptr<cx::store::Database> open_store(const Options& o) {
 }
 
 int rotate_keys(const Options& o, const std::filesystem::path& new_key_file) {
-  auto db = open_store(o);
+  auto db = open_store(o, database_url(o));
   cx::store::rotate_master_key(*db, cx::crypto::MasterKey::from_file(new_key_file));
   std::cout << "every data key is now wrapped by the master key in " << new_key_file.string()
             << "; start the daemon with --master-key-file " << new_key_file.string() << "\n";
@@ -118,8 +118,8 @@ int serve(Options o) {
   std::filesystem::permissions(o.data_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
   // SQLite: one daemon per data directory. PostgreSQL: any number of nodes share the database and
   // coordinate through its rows (docs/postgres.md).
-  const bool shared_database = database_url(o).backend == cx::store::db::Backend::postgres;
-  int lock_fd = shared_database ? -1 : lock_data_dir(o.data_dir);
+  const auto url = database_url(o);
+  int lock_fd = url.backend == cx::store::db::Backend::postgres ? -1 : lock_data_dir(o.data_dir);
   if (o.node_id.empty()) o.node_id = cx::engine::default_node_id();
   if (o.plugin_dir.empty()) o.plugin_dir = exe_dir() / ".." / "plugins";
   if (o.public_url.empty()) o.public_url = "http://" + o.listen;
@@ -130,7 +130,7 @@ int serve(Options o) {
   if (!ledger.url.empty())
     cx::util::log().info("reconciliation ledger: {} ({})", ledger.url,
                          !ledger.client_id.empty() ? "OAuth2 client credentials" : !ledger.bearer_token.empty() ? "bearer token" : "no auth");
-  auto db = open_store(o);
+  auto db = open_store(o, url);
   cx::plugin::Registry registry;
   registry.load_directory(o.plugin_dir);
   for (auto& r : registry.refusals()) cx::util::log().warn("plugin refused: {}", r.message);

@@ -66,7 +66,7 @@ void observe(api::Metrics& metrics, engine::Engine& engine) {
                                                              sample("payment", "updated", c.payments_updated),
                                                              sample("payment", "deleted", c.payments_deleted)};
                      });
-  const std::string backend = engine.shared_database() ? "postgres" : "sqlite";
+  const std::string backend = store::db::backend_name(engine.db().backend());
   metrics.add_family("cx_node_info", "1, labelled with this node's id and the database backend.", "gauge",
                      [&engine, backend] {
                        return std::vector<api::MetricSample>{{{{"node", engine.node().id()}, {"backend", backend}}, 1}};
@@ -99,7 +99,7 @@ boost::json::object node_info(const engine::Engine& engine, const store::Databas
                            {"startedAt", time::format_rfc3339(node.started_at())},
                            {"heartbeatAt", time::format_rfc3339(node.heartbeat_at())}}},
       {"database",
-       boost::json::object{{"backend", engine.shared_database() ? "postgres" : "sqlite"}, {"location", db.location()}}},
+       boost::json::object{{"backend", store::db::backend_name(db.backend())}, {"location", db.location()}}},
       {"nodes", std::move(nodes)}};
 }
 

@@ -19,27 +19,27 @@ Engine::Engine(store::Database& db, plugin::Registry& registry, EngineOptions op
   wo.webhook_retention_ms = options_.webhook_retention_ms;
   wo.connector_max_concurrency = options_.connector_max_concurrency;
   wo.node_id = options_.node.id;
-  runtime_.set_shared(shared_database());
   workers_ = std::make_unique<WorkerPool>(db_, wo, [this](const store::TaskRecord& t) { return run_task(t); });
   workers_->set_connector_labels([this](const std::string& id) { return connector_label(*this, id); });
-  NodeOptions node = options_.node;
-  node.sole = !shared_database();
-  node_ = std::make_unique<Node>(db_, node, [this] {
-    if (shared_database()) cluster_chores();
-  });
+  node_ = std::make_unique<Node>(db_, options_.node,
+                                 db_.shared() ? std::function<void()>([this] { cluster_chores(); }) : nullptr);
 }
 
 void Engine::cluster_chores() {
   runtime_.refresh();
   // A node that stopped (or lost the database) stops renewing its leases: once they expire, its
   // tasks wait their backoff and count the attempt, as after a restart of a single daemon.
+  recover_interrupted(db_.now());
+}
+
+void Engine::recover_interrupted(std::optional<int64_t> expired_by) {
   auto [failed, delayed] = db_.write([&](store::WriteTx& tx) {
     return store::tasks::recover_interrupted(
-        tx, workers_->options().max_attempts, [&](int attempts) { return workers_->backoff_for(attempts); }, tx.now());
+        tx, workers_->options().max_attempts, [&](int attempts) { return workers_->backoff_for(attempts); }, expired_by);
   });
   if (failed + delayed > 0)
-    util::log().warn("{} task(s) of a stopped node taken back: {} held back for their backoff, {} failed after too "
-                     "many attempts", failed + delayed, delayed, failed);
+    util::log().warn("{} task(s) interrupted by {}: {} held back for their backoff, {} failed after too many attempts",
+                     failed + delayed, expired_by ? "a stopped node" : "an unclean stop", delayed, failed);
   if (delayed > 0) workers_->notify();
 }
 
@@ -66,20 +66,14 @@ void Engine::count_ingest(const store::FetchedPageResult& r) {
 void Engine::start() {
   runtime_.load_all();
   node_->start();
-  if (shared_database()) {
+  if (db_.shared()) {
     cluster_chores();
   } else {
     // Only one daemon serves a data directory, so every lease still held belongs to a process that
     // is gone, and stopped while the task ran (a clean stop releases its leases): the run counts as
     // an attempt and the task waits its backoff, or fails past the cap, so a task that crashes the
     // daemon cannot crash it again at once after each restart.
-    auto [failed, delayed] = db_.write([&](store::WriteTx& tx) {
-      return store::tasks::recover_interrupted(tx, workers_->options().max_attempts,
-                                               [&](int attempts) { return workers_->backoff_for(attempts); });
-    });
-    if (failed + delayed > 0)
-      util::log().warn("{} task(s) were interrupted by an unclean stop: {} held back for their backoff, {} failed "
-                       "after too many attempts", failed + delayed, delayed, failed);
+    recover_interrupted(std::nullopt);
   }
   workers_->start();
 }

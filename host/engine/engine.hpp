@@ -113,8 +113,6 @@ class Engine {
   WorkerPool::Stats stats() const { return workers_->stats(); }
   /// This daemon's node (id, heartbeat, the other nodes of the database).
   const Node& node() const { return *node_; }
-  /// True when several nodes may share the database (PostgreSQL).
-  bool shared_database() const { return db_.backend() == store::db::Backend::postgres; }
 
   /// Items committed by fetch tasks and webhooks since start (cx_items_stored_total).
   struct IngestCounts {
@@ -130,6 +128,9 @@ class Engine {
   /// At start and each heartbeat on a shared database: connectors installed, changed or removed by
   /// other nodes, and the tasks of stopped nodes.
   void cluster_chores();
+  /// Takes back the tasks whose holder stopped while running them (store::tasks::recover_interrupted):
+  /// expired_by unset at a single daemon's start, now on a shared database.
+  void recover_interrupted(std::optional<int64_t> expired_by);
   std::string enqueue(const std::string& type, const std::optional<std::string>& connector_id,
                       const std::string& reference, boost::json::object payload);
 

@@ -20,7 +20,8 @@ Node::~Node() { stop(); }
 
 void Node::start() {
   started_at_ = db_.now();
-  if (options_.sole) db_.write([&](store::WriteTx& tx) { store::nodes::remove_others(tx, options_.id); });
+  // SQLite: this is the database's only node, so rows of earlier runs go.
+  if (!db_.shared()) db_.write([&](store::WriteTx& tx) { store::nodes::remove_others(tx, options_.id); });
   beat();
   {
     std::lock_guard lock(mu_);

@@ -23,8 +23,6 @@ struct NodeOptions {
   /// A node whose heartbeat is older than this is reported gone (its leases expire on their own).
   int64_t live_window_ms = 10000;
   int64_t forget_after_ms = 24LL * 3600 * 1000;  ///< rows of nodes silent this long are deleted
-  /// SQLite: this is the database's only node, so rows of earlier runs are deleted at start.
-  bool sole = false;
 };
 
 /// `<hostname>-<8 hex digits>`: unique per process, readable in /_info and task leases.

@@ -137,7 +137,7 @@ std::optional<LiveConnector> Runtime::get(const std::string& id) const {
     auto it = live_.find(id);
     if (it != live_.end()) return it->second;
   }
-  if (!shared_) return std::nullopt;
+  if (!db_.shared()) return std::nullopt;
   // Installed through another node a moment ago (a webhook or redirect may come before our
   // next heartbeat's refresh).
   const_cast<Runtime*>(this)->refresh();

@@ -65,10 +65,8 @@ class Runtime {
   /// A shared database (several nodes): makes the live set match the stored connectors, loading
   /// those installed by another node, re-creating those whose config changed (updated_at moved and
   /// the config differs) and dropping those removed. Cheap when nothing changed (ids and
-  /// timestamps only). Also called by get() on a miss once `shared` is set.
+  /// timestamps only). Also called by get() on a miss when the database is shared.
   void refresh();
-  /// Set on a shared database: get() of an unknown id looks in the store before saying no.
-  void set_shared(bool shared) { shared_ = shared; }
 
   plugin::Registry& registry() { return registry_; }
   const ConfigRules& rules() const { return rules_; }
@@ -81,7 +79,6 @@ class Runtime {
   ConfigRules rules_;
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, LiveConnector> live_;
-  std::atomic<bool> shared_{false};
   std::mutex refresh_mu_;  ///< one refresh at a time (instantiating may start a plugin runner)
   std::unordered_map<std::string, int64_t> refused_;  ///< id → updated_at that failed to load (under refresh_mu_)
 };

@@ -111,7 +111,7 @@ void Dispatcher::stop() {
   try {
     commit_and_claim(false);
     db_.write([&](store::WriteTx& tx) {
-      if (!shared()) {
+      if (!db_.shared()) {
         store::outbound_deliveries::release_claims(tx);
         return;
       }
@@ -140,23 +140,22 @@ size_t Dispatcher::fan_out() {
     std::vector<store::EventRecord> events;
     std::vector<store::OutboundConfig> active;
   };
-  auto read = [&](store::Tx& tx, auto&& events_after) {
+  auto read = [&](store::Tx& tx) {
     Read out;
     out.from = store::outbound_deliveries::cursor(tx);
-    out.events = events_after(out.from);
+    out.events = store::events::after(tx, out.from, kFanOutBatch);
     if (!out.events.empty())
       for (auto& c : store::outbound_configs::list(tx))
         if (c.active) out.active.push_back(std::move(c));
     return out;
   };
   // A shared database: read in a write transaction that first waits for every transaction still
-  // appending events (events::after_settled), so the cursor never passes an uncommitted seq.
-  Read r = shared() ? db_.write([&](store::WriteTx& tx) {
-    return read(tx, [&](int64_t from) { return store::events::after_settled(tx, from, kFanOutBatch); });
+  // appending events (events::settle), so the cursor never passes an uncommitted seq.
+  Read r = db_.shared() ? db_.write([&](store::WriteTx& tx) {
+    store::events::settle(tx);
+    return read(tx);
   })
-                    : db_.read([&](store::ReadTx& tx) {
-                        return read(tx, [&](int64_t from) { return store::events::after(tx, from, kFanOutBatch); });
-                      });
+                        : db_.read([&](store::ReadTx& tx) { return read(tx); });
   if (r.events.empty()) return 0;
   std::vector<store::OutboundDelivery> batch;
   for (const auto& e : r.events) {
@@ -327,10 +326,8 @@ void Dispatcher::record_attempts(store::WriteTx& tx, std::vector<Done>& batch) {
   }
 }
 
-bool Dispatcher::shared() const { return db_.backend() == store::db::Backend::postgres; }
-
 std::optional<int64_t> Dispatcher::stale_claims_before(int64_t now) const {
-  if (!shared()) return std::nullopt;  // one daemon: every claim left is from its last run
+  if (!db_.shared()) return std::nullopt;  // one daemon: every claim left is from its last run
   // An attempt ends within twice the timeout (one retry on a fresh connection); past that and a
   // margin, the claiming node is gone.
   return now - 2 * o_.timeout_ms - 60'000;
@@ -338,7 +335,7 @@ std::optional<int64_t> Dispatcher::stale_claims_before(int64_t now) const {
 
 void Dispatcher::prune_if_due() {
   const int64_t now = util::now_ms();
-  if (shared() && now >= next_stale_check_) {
+  if (db_.shared() && now >= next_stale_check_) {
     next_stale_check_ = now + 30'000;
     int n = db_.write([&](store::WriteTx& tx) {
       return store::outbound_deliveries::release_claims(tx, stale_claims_before(tx.now()));

@@ -89,8 +89,6 @@ class Dispatcher {
   std::vector<Job> claim_in(store::WriteTx& tx, int capacity, std::map<std::string, int>& taken);
   /// Deletes what is past retention; on a shared database also frees claims a stopped node left.
   void prune_if_due();
-  /// True on PostgreSQL, where other nodes claim deliveries from the same table.
-  bool shared() const;
   /// Claims older than this (UTC ms) were left by a stopped node; unset: a single daemon.
   std::optional<int64_t> stale_claims_before(int64_t now) const;
 

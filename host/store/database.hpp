@@ -92,6 +92,9 @@ class Database {
   void release_memory();
 
   db::Backend backend() const { return backend_; }
+  /// True when other processes (nodes) may write this database at the same time: PostgreSQL.
+  /// SQLite is one daemon's (the data directory's lock).
+  bool shared() const { return backend_ == db::Backend::postgres; }
 
   /// Schema version of this file, and the newest this binary knows.
   int schema_version();

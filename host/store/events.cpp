@@ -6,7 +6,7 @@ namespace cx::store::events {
 namespace {
 // PostgreSQL hands out seq numbers before commit, so with several writers (nodes) seq 11 may commit
 // while seq 10 is still in flight: a reader that moved a cursor past 11 would skip 10 for good.
-// Appending transactions hold this advisory lock shared; after_settled() takes it exclusively, which
+// Appending transactions hold this advisory lock shared; settle() takes it exclusively, which
 // waits until every transaction that may hold an unseen seq has ended.
 constexpr const char* kAppendLock = "7461726576656e74";  // any constant shared by the nodes
 
@@ -35,9 +35,8 @@ int64_t append(WriteTx& tx, std::string_view type, const boost::json::value& pay
   return seq;
 }
 
-std::vector<EventRecord> after_settled(WriteTx& tx, int64_t after_seq, int limit) {
+void settle(WriteTx& tx) {
   if (tx.backend() == db::Backend::postgres) lock(tx, true);
-  return after(tx, after_seq, limit);
 }
 
 std::vector<EventRecord> after(Tx& tx, int64_t after_seq, int limit) {

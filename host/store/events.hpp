@@ -41,9 +41,10 @@ namespace events {
 int64_t append(WriteTx& tx, std::string_view type, const boost::json::value& payload);
 /// Up to `limit` events with seq > after_seq, in seq order.
 std::vector<EventRecord> after(Tx& tx, int64_t after_seq, int limit);
-/// As after(), for a reader that moves a cursor past what it read: on PostgreSQL it first waits
-/// for every transaction appending events to end, so no smaller seq can commit later (events.cpp).
-std::vector<EventRecord> after_settled(WriteTx& tx, int64_t after_seq, int limit);
+/// For a reader that moves a cursor past what it reads: on PostgreSQL, waits for every transaction
+/// appending events to end, so no seq below what after() then returns can commit later
+/// (events.cpp); nothing to wait for on SQLite.
+void settle(WriteTx& tx);
 /// Deletes events with seq <= upto (after they were published).
 void remove_upto(WriteTx& tx, int64_t upto);
 }  // namespace events

@@ -142,13 +142,6 @@ int64_t cursor(Tx& tx) {
   return s.step() ? s.get_int64(0) : 0;
 }
 
-void set_cursor(WriteTx& tx, int64_t seq) {
-  db::Statement& s = tx.prepare(
-      "INSERT INTO outbound_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq");
-  s.bind(1, seq);
-  s.exec();
-}
-
 bool advance_cursor(WriteTx& tx, int64_t from, int64_t to) {
   db::Statement& u = tx.prepare("UPDATE outbound_cursor SET seq = ? WHERE id = 1 AND seq = ?");
   u.bind(1, to);

@@ -82,7 +82,6 @@ void cancel_pending(WriteTx& tx, const std::string& config_id);
 namespace outbound_deliveries {
 /// Seq of the last outbox event fanned out (0 at first).
 int64_t cursor(Tx& tx);
-void set_cursor(WriteTx& tx, int64_t seq);
 /// Moves the cursor from `from` (what cursor() read) to `to`; false when it is no longer `from`
 /// (another node fanned these events out first: a compare-and-set).
 bool advance_cursor(WriteTx& tx, int64_t from, int64_t to);

@@ -80,13 +80,6 @@ std::vector<ScheduleRecord> due(Tx& tx, int64_t now, int limit) {
   return out;
 }
 
-void set_next_run(WriteTx& tx, std::string_view id, int64_t next_run_at) {
-  db::Statement& s = tx.prepare("UPDATE schedules SET next_run_at = ? WHERE id = ?");
-  s.bind(1, next_run_at);
-  sql::bind_str(s, 2, id);
-  must_change(s, id);
-}
-
 bool claim_run(WriteTx& tx, std::string_view id, int64_t seen, int64_t next_run_at) {
   db::Statement& s =
       tx.prepare("UPDATE schedules SET next_run_at = ? WHERE id = ? AND next_run_at = ? AND paused_at IS NULL");

@@ -46,7 +46,6 @@ std::optional<ScheduleRecord> get(Tx& tx, std::string_view id);
 Page<ScheduleRecord> list(Tx& tx, std::string_view connector_id, const PageQuery& q);
 /// Unpaused schedules with next_run_at <= now, earliest first.
 std::vector<ScheduleRecord> due(Tx& tx, int64_t now, int limit);
-void set_next_run(WriteTx& tx, std::string_view id, int64_t next_run_at);
 /// Moves an unpaused schedule's next run from `seen` (what due() returned) to next_run_at (UTC ms);
 /// false when it no longer is `seen`: another node fired this run already (a compare-and-set, so
 /// each run fires once however many nodes share the database).

@@ -33,6 +33,9 @@ enum class Backend { sqlite, postgres };
 
 /// `sqlite:DIR` (the data directory; the file is DIR/connectivity.db) or
 /// `postgres://user[:password]@host[:port]/dbname[?…]` (also `postgresql://`, libpq URI syntax).
+/// "sqlite" or "postgres" (logs, /_info, /metrics labels).
+inline const char* backend_name(Backend b) { return b == Backend::postgres ? "postgres" : "sqlite"; }
+
 struct DatabaseUrl {
   Backend backend = Backend::sqlite;
   std::filesystem::path sqlite_dir;  ///< sqlite only

@@ -26,6 +26,6 @@ struct BackendDatabase {
   std::unique_ptr<db::Connection> connect() const { return db::connect(url); }
 };
 
-inline const char* backend_name(db::Backend b) { return b == db::Backend::postgres ? "postgres" : "sqlite"; }
+using db::backend_name;
 
 }  // namespace cx::store::test

@@ -264,7 +264,7 @@ TEST_CASE("node heartbeats: sqlite", "[cluster]") { node_rows(Backend::sqlite); 
 TEST_CASE("a fan-out reader waits for events still being appended by another node (postgres)", "[cluster][pg]") {
   // seq numbers are taken before commit: node 0 takes seq 1 and holds its transaction open while
   // node 1 appends seq 2 and commits. A plain read after 0 sees only seq 2 (moving a cursor past
-  // it would lose seq 1); after_settled waits for node 0 and sees both.
+  // it would lose seq 1); after settle() the read waits for node 0 and sees both.
   Cluster c(Backend::postgres, "cx_cluster_outbox", 3);
   std::atomic<bool> appended{false};
   std::thread slow([&] {
@@ -279,7 +279,10 @@ TEST_CASE("a fan-out reader waits for events still being appended by another nod
   c[1].write([](WriteTx& tx) { events::append(tx, "second", boost::json::object{}); });
   auto early = c[2].read([](ReadTx& tx) { return events::after(tx, 0, 10); });
   auto t0 = std::chrono::steady_clock::now();
-  auto settled = c[2].write([](WriteTx& tx) { return events::after_settled(tx, 0, 10); });
+  auto settled = c[2].write([](WriteTx& tx) {
+    events::settle(tx);
+    return events::after(tx, 0, 10);
+  });
   auto waited = std::chrono::steady_clock::now() - t0;
   slow.join();
   REQUIRE(early.size() == 1);
